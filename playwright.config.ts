@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+
+/** Debian's Chromium; Playwright's own browser download cannot run on these machines. */
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const quiet = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const webgpu = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-vulkan-surface',
+];
+const asRoot = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+
+/** Ports and the build folder can be moved so that several checkouts test side by side. */
+const portBase = Number(process.env.TW_PORT_BASE ?? 4173);
+export const APP_PORT = portBase;
+export const HUB_PORT = portBase + 1;
+export const HOST_PORT = portBase + 2;
+const dist = process.env.TW_DIST ?? 'dist';
+
+export default defineConfig({
+  testDir: 'e2e',
+  outputDir: process.env.TW_TEST_RESULTS ?? 'test-results',
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['./e2e/support/summary-reporter.ts']],
+  use: {
+    baseURL: `http://localhost:${APP_PORT}`,
+    trace: 'off',
+    screenshot: 'off',
+  },
+  webServer: [
+    {
+      command: `npx vite preview --port ${APP_PORT} --strictPort --outDir ${dist}`,
+      url: `http://localhost:${APP_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
+  projects: [
+    {
+      name: 'wasm',
+      use: { launchOptions: { executablePath, args: [...quiet, ...asRoot] } },
+    },
+    {
+      name: 'webgpu',
+      grep: /@webgpu/,
+      use: { launchOptions: { executablePath, args: [...quiet, ...asRoot, ...webgpu] } },
+    },
+  ],
+});

@@ -1,0 +1,17 @@
+import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+env.allowRemoteModels = false; env.allowLocalModels = true; env.localModelPath = process.argv[2] ?? '/tmp/tw1';
+const name = process.argv[3] ?? 'demo';
+const dtype = (process.argv[4] ?? 'fp32') as 'fp32' | 'q8';
+const tok = await AutoTokenizer.from_pretrained(name);
+const text = tok.apply_chat_template([{ role: 'user', content: 'Hello' }], { tokenize: false, add_generation_prompt: true });
+console.log(JSON.stringify(text));
+const inputs = tok.apply_chat_template([{ role: 'user', content: 'Hello' }], { add_generation_prompt: true, return_dict: true }) as any;
+console.log('prompt ids', inputs.input_ids.tolist()[0]);
+const model = await AutoModelForCausalLM.from_pretrained(name, { dtype });
+let t = performance.now();
+const out = await model.generate({ ...inputs, max_new_tokens: Number(process.argv[5] ?? 40), do_sample: false }) as any;
+console.log('time', performance.now() - t);
+const ids = out.tolist()[0].map(Number);
+const n = inputs.input_ids.dims[1];
+console.log('new', ids.slice(n));
+console.log(JSON.stringify(tok.decode(ids.slice(n))));

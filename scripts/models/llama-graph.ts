@@ -1,0 +1,186 @@
+/**
+ * Llama decoder-only graph with the exact I/O contract of Hugging Face's ONNX
+ * exports (what transformers.js feeds a `model.onnx` for `LlamaForCausalLM`):
+ * inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.{key,value}`,
+ * outputs `logits`, `present.N.{key,value}`.
+ *
+ * Only standard opset-17 ops are used, so it runs on every onnxruntime backend.
+ */
+import { DataType, GraphBuilder, attr } from './onnx-builder.ts';
+import { WeightEmitter, type Precision } from './quantize.ts';
+import type { LlamaArchitecture } from './specs.ts';
+
+/** Deterministic producer for the float32 values of a named weight. */
+export type WeightSource = (name: string, dims: readonly number[]) => Float32Array;
+
+export interface LlamaGraphOptions {
+  readonly architecture: LlamaArchitecture;
+  readonly vocabSize: number;
+  readonly precision: Precision;
+  readonly weights: WeightSource;
+  /** Added to every row of the logits. */
+  readonly logitsBias: () => Float32Array;
+  /** Adds `amount` to `tokenId`'s logit on rows whose position id >= `fromPosition`. */
+  readonly positionalBias?: { readonly tokenId: number; readonly fromPosition: number; readonly amount: number };
+}
+
+/** Large but finite, so a fully masked row (left padding) softmaxes to uniform instead of NaN. */
+const MASK_VALUE = -1e9;
+
+export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
+  const arch = options.architecture;
+  const { hiddenSize: H, numAttentionHeads: nH, numKeyValueHeads: nKV, headDim: D } = arch;
+  const V = options.vocabSize;
+  if (nH % nKV !== 0) throw new Error('num_attention_heads must be a multiple of num_key_value_heads');
+  if (D % 2 !== 0) throw new Error('head_dim must be even for rotary embeddings');
+
+  const b = new GraphBuilder('typewriter_llama');
+  const w = new WeightEmitter(b, options.precision);
+  const src = (name: string, dims: number[]) => () => options.weights(name, dims);
+
+  b.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  b.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
+  b.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
+  // Cache dims must be literal numbers: transformers.js sizes the empty cache from this metadata.
+  const cacheShape = (len: string) => ['batch_size', nKV, len, D];
+  for (let l = 0; l < arch.numHiddenLayers; l++) {
+    b.input(`past_key_values.${l}.key`, DataType.FLOAT, cacheShape('past_sequence_length'));
+    b.input(`past_key_values.${l}.value`, DataType.FLOAT, cacheShape('past_sequence_length'));
+  }
+  b.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', V]);
+  for (let l = 0; l < arch.numHiddenLayers; l++) {
+    b.output(`present.${l}.key`, DataType.FLOAT, cacheShape('total_sequence_length'));
+    b.output(`present.${l}.value`, DataType.FLOAT, cacheShape('total_sequence_length'));
+  }
+
+  const embedding = w.table('model.embed_tokens.weight', V, H, src('model.embed_tokens.weight', [V, H]));
+  let x = b.inScope('model/embed_tokens', () => embedding.gather('input_ids'));
+
+  const rope = b.inScope('model/rotary_emb', () => rotaryTables(b, arch));
+  const mask = b.inScope('model/attn_mask', () => attentionMask(b));
+
+  const rmsNorm = (input: string, name: string): string => {
+    const weight = w.vector(name, H, src(name, [H]));
+    const meanSquare = b.op1('ReduceMean', [b.op1('Mul', [input, input])], [attr.ints('axes', [-1]), attr.int('keepdims', 1)]);
+    const rms = b.op1('Sqrt', [b.op1('Add', [meanSquare, b.f32(arch.rmsNormEps)])]);
+    return b.op1('Mul', [b.op1('Div', [input, rms]), weight]);
+  };
+  const linear = (input: string, name: string, inDim: number, outDim: number): string =>
+    b.op1('MatMul', [input, w.matrix(name, inDim, outDim, src(name, [inDim, outDim]))]);
+
+  for (let l = 0; l < arch.numHiddenLayers; l++) {
+    const p = `model.layers.${l}`;
+    x = b.inScope(`${p}/self_attn`, () => {
+      const h = rmsNorm(x, `${p}.input_layernorm.weight`);
+      // [B, S, heads*D] -> [B, heads, S, D]
+      const heads = (t: string, n: number) =>
+        b.op1('Transpose', [b.op1('Reshape', [t, b.i64([0, 0, n, D])])], [attr.ints('perm', [0, 2, 1, 3])]);
+      const q = applyRope(b, heads(linear(h, `${p}.self_attn.q_proj.weight`, H, nH * D), nH), rope, D);
+      const k = applyRope(b, heads(linear(h, `${p}.self_attn.k_proj.weight`, H, nKV * D), nKV), rope, D);
+      const v = heads(linear(h, `${p}.self_attn.v_proj.weight`, H, nKV * D), nKV);
+      const keys = b.op1('Concat', [`past_key_values.${l}.key`, k], [attr.int('axis', 2)], `present.${l}.key`);
+      const values = b.op1('Concat', [`past_key_values.${l}.value`, v], [attr.int('axis', 2)], `present.${l}.value`);
+      const kAll = repeatKv(b, keys, nH, nKV, D);
+      const vAll = repeatKv(b, values, nH, nKV, D);
+      const qScaled = b.op1('Mul', [q, b.f32(1 / Math.sqrt(D))]);
+      const scores = b.op1('MatMul', [qScaled, b.op1('Transpose', [kAll], [attr.ints('perm', [0, 1, 3, 2])])]);
+      const probs = b.op1('Softmax', [b.op1('Add', [scores, mask])], [attr.int('axis', -1)]);
+      const context = b.op1('MatMul', [probs, vAll]);
+      const merged = b.op1('Reshape', [
+        b.op1('Transpose', [context], [attr.ints('perm', [0, 2, 1, 3])]),
+        b.i64([0, 0, nH * D]),
+      ]);
+      return b.op1('Add', [x, linear(merged, `${p}.self_attn.o_proj.weight`, nH * D, H)]);
+    });
+    x = b.inScope(`${p}/mlp`, () => {
+      const h = rmsNorm(x, `${p}.post_attention_layernorm.weight`);
+      const gate = linear(h, `${p}.mlp.gate_proj.weight`, H, arch.intermediateSize);
+      const up = linear(h, `${p}.mlp.up_proj.weight`, H, arch.intermediateSize);
+      const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);
+      return b.op1('Add', [x, linear(act, `${p}.mlp.down_proj.weight`, arch.intermediateSize, H)]);
+    });
+  }
+
+  b.inScope('lm_head', () => {
+    const h = rmsNorm(x, 'model.norm.weight');
+    let logits: string;
+    if (arch.tieWordEmbeddings) {
+      // Gemm(transB=1) reads the [V, H] embedding directly: no transposed copy on disk or in memory.
+      const flat = b.op1('Reshape', [h, b.i64([-1, H])]);
+      const gemm = b.op1('Gemm', [flat, embedding.full()], [attr.int('transB', 1)]);
+      const outShape = b.op1('Concat', [b.op1('Shape', [h], [attr.int('start', 0), attr.int('end', 2)]), b.i64([V])], [attr.int('axis', 0)]);
+      logits = b.op1('Reshape', [gemm, outShape]);
+    } else {
+      logits = linear(h, 'lm_head.weight', H, V);
+    }
+    const bias = w.vector('lm_head.logits_bias', V, options.logitsBias);
+    const forced = options.positionalBias;
+    if (!forced) {
+      b.op1('Add', [logits, bias], [], 'logits');
+      return;
+    }
+    const biased = b.op1('Add', [logits, bias]);
+    // 1.0 on rows whose position id >= fromPosition, else 0.0; shape [B, S, 1].
+    const reached = b.op1('Cast', [b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids'])], [attr.int('to', DataType.FLOAT)]);
+    const oneHot = new Float32Array(V);
+    oneHot[forced.tokenId] = forced.amount;
+    const boost = b.op1('Mul', [b.op1('Unsqueeze', [reached, b.i64([-1])]), b.f32(oneHot, [V])]);
+    b.op1('Add', [biased, boost], [], 'logits');
+  });
+  return b;
+}
+
+interface RotaryTables {
+  readonly cos: string;
+  readonly sin: string;
+}
+
+/** cos/sin [B, 1, S, D] computed from position_ids at run time: no length limit baked in. */
+function rotaryTables(b: GraphBuilder, arch: LlamaArchitecture): RotaryTables {
+  const half = arch.headDim / 2;
+  const invFreq = new Float32Array(half);
+  for (let i = 0; i < half; i++) invFreq[i] = 1 / Math.pow(arch.ropeTheta, (2 * i) / arch.headDim);
+  const positions = b.op1('Cast', ['position_ids'], [attr.int('to', DataType.FLOAT)]);
+  const freqs = b.op1('Mul', [b.op1('Unsqueeze', [positions, b.i64([-1])]), b.f32(invFreq, [half])]);
+  const angles = b.op1('Concat', [freqs, freqs], [attr.int('axis', -1)]);
+  return {
+    cos: b.op1('Unsqueeze', [b.op1('Cos', [angles]), b.i64([1])]),
+    sin: b.op1('Unsqueeze', [b.op1('Sin', [angles]), b.i64([1])]),
+  };
+}
+
+/** x*cos + rotate_half(x)*sin, with rotate_half(x) = concat(-x2, x1) (HF Llama convention). */
+function applyRope(b: GraphBuilder, x: string, rope: RotaryTables, headDim: number): string {
+  const half = headDim / 2;
+  const [x1, x2] = b.op('Split', [x, b.i64([half, half])], [attr.int('axis', -1)], 2) as [string, string];
+  const rotated = b.op1('Concat', [b.op1('Neg', [x2]), x1], [attr.int('axis', -1)]);
+  return b.op1('Add', [b.op1('Mul', [x, rope.cos]), b.op1('Mul', [rotated, rope.sin])]);
+}
+
+/** [B, nKV, T, D] -> [B, nH, T, D]; query head h reads kv head floor(h / (nH / nKV)), as HF repeat_kv. */
+function repeatKv(b: GraphBuilder, t: string, nH: number, nKV: number, D: number): string {
+  const groups = nH / nKV;
+  if (groups === 1) return t;
+  const expanded = b.op1('Expand', [b.op1('Unsqueeze', [t, b.i64([2])]), b.i64([1, 1, groups, 1, 1])]);
+  return b.op1('Reshape', [expanded, b.i64([0, nH, -1, D])]);
+}
+
+/**
+ * Additive mask [B, 1, S, T]: query i (absolute position past_len + i) may attend to key j
+ * iff j <= past_len + i and attention_mask[b, j] == 1; otherwise MASK_VALUE.
+ */
+function attentionMask(b: GraphBuilder): string {
+  const dim = (tensor: string, axis: number) =>
+    b.op1('Squeeze', [b.op1('Shape', [tensor], [attr.int('start', axis), attr.int('end', axis + 1)]), b.i64([0])]);
+  const total = dim('attention_mask', 1);
+  const past = b.op1('Sub', [total, dim('input_ids', 1)]);
+  const keyIndex = b.op1('Range', [b.i64(0), total, b.i64(1)]);
+  const queryIndex = b.op1('Range', [past, total, b.i64(1)]);
+  const causal = b.op1('LessOrEqual', [
+    b.op1('Unsqueeze', [keyIndex, b.i64([0])]),
+    b.op1('Unsqueeze', [queryIndex, b.i64([1])]),
+  ]);
+  const notPadding = b.op1('Cast', [b.op1('Unsqueeze', ['attention_mask', b.i64([1, 2])])], [attr.int('to', DataType.BOOL)]);
+  const allowed = b.op1('And', [causal, notPadding]);
+  return b.op1('Where', [allowed, b.f32(0), b.f32(MASK_VALUE)]);
+}

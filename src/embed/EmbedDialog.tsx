@@ -1,0 +1,4 @@
+// Placeholder owned by the embed work: the "Embed" button and dialog that generates the host snippet.
+export function EmbedDialog() {
+  return null;
+}

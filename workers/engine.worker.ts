@@ -1,0 +1,25 @@
+import * as Comlink from 'comlink';
+import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from './protocol';
+import { Engine } from './engine/engine';
+
+const engine = new Engine();
+
+/** The Comlink face of the engine: the stream is transferred, not cloned, so backpressure crosses the boundary. */
+const api: EngineApi = {
+  load: (spec: ModelSpec, onProgress?: (p: LoadProgress) => void) => engine.load(spec, onProgress),
+  unload: () => engine.unload(),
+  generate: async (request: GenerateRequest) => {
+    const stream = await engine.generate(request);
+    return Comlink.transfer(stream, [stream as unknown as Transferable]);
+  },
+  pause: () => engine.pause(),
+  resume: () => engine.resume(),
+  stop: () => engine.stop(),
+  status: () => engine.status(),
+  storage: () => engine.storage(),
+  deleteCachedModel: (key: string) => engine.deleteCachedModel(key),
+  clearCache: () => engine.clearCache(),
+  peerGenerate: (request: GenerateRequest) => engine.peerGenerate(request),
+};
+
+Comlink.expose(api);

@@ -1,0 +1,97 @@
+import type { AdapterInfo, Backend, BackendPreference, Dtype } from '../protocol';
+
+export interface BackendChoice {
+  backend: Backend;
+  reason: string;
+  adapter: AdapterInfo | null;
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{
+    features: { has(name: string): boolean };
+    info?: { vendor?: string; architecture?: string; description?: string };
+  } | null>;
+}
+
+export async function probeAdapter(): Promise<{ adapter: AdapterInfo | null; reason: string }> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (!gpu) return { adapter: null, reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { adapter: null, reason: 'no WebGPU adapter' };
+    const info = adapter.info ?? {};
+    return {
+      adapter: {
+        vendor: info.vendor ?? '',
+        architecture: info.architecture ?? '',
+        description: info.description ?? '',
+        shaderF16: adapter.features.has('shader-f16'),
+      },
+      reason: '',
+    };
+  } catch (error) {
+    return {
+      adapter: null,
+      reason: `WebGPU adapter request failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+function describe(adapter: AdapterInfo): string {
+  const name = [adapter.vendor, adapter.architecture].filter(Boolean).join(' ') || adapter.description || 'unknown GPU';
+  return `WebGPU adapter ${name}${adapter.shaderF16 ? ', shader-f16' : ', no shader-f16'}`;
+}
+
+export async function chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
+  if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM was requested', adapter: null };
+  const { adapter, reason } = await probeAdapter();
+  if (adapter) return { backend: 'webgpu', reason: describe(adapter), adapter };
+  return { backend: 'wasm', reason, adapter: null };
+}
+
+/**
+ * Dtype preference per backend. WebGPU with f16 shaders wants the f16 exports;
+ * without them it needs fp32 activations. WASM prefers small files: the shipped
+ * ORT build is not faster on int8, but downloads and memory shrink 4-8x.
+ */
+const PREFERENCE: Record<'webgpu-f16' | 'webgpu' | 'wasm', Dtype[]> = {
+  'webgpu-f16': ['q4f16', 'fp16', 'q4', 'fp32', 'q8'],
+  webgpu: ['q4', 'fp32', 'q8'],
+  wasm: ['q4', 'q8', 'fp32'],
+};
+
+export function chooseDtype(backend: Backend, shaderF16: boolean, available: readonly Dtype[] | null): Dtype {
+  const order = backend === 'wasm' ? PREFERENCE.wasm : shaderF16 ? PREFERENCE['webgpu-f16'] : PREFERENCE.webgpu;
+  if (!available || available.length === 0) return backend === 'wasm' ? 'q8' : 'fp32';
+  const usable =
+    backend === 'webgpu' && !shaderF16 ? available.filter((d) => d !== 'fp16' && d !== 'q4f16') : available;
+  return order.find((d) => usable.includes(d)) ?? usable[0] ?? available[0] ?? 'fp32';
+}
+
+export const DTYPE_SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+  bnb4: '_bnb4',
+};
+
+/** Dtypes whose `onnx/model{suffix}.onnx` is in the file list. */
+export function dtypesIn(paths: Iterable<string>): Dtype[] {
+  const set = new Set(paths);
+  return (Object.keys(DTYPE_SUFFIX) as Dtype[]).filter((d) => set.has(`onnx/model${DTYPE_SUFFIX[d]}.onnx`));
+}
+
+export function chooseThreads(requested: number | undefined): { threads: number; reason: string } {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const cores = navigator.hardwareConcurrency || 1;
+  if (!isolated) {
+    return { threads: 1, reason: 'single-threaded: the page is not cross-origin isolated' };
+  }
+  if (requested !== undefined) return { threads: requested, reason: `${requested} requested` };
+  const threads = Math.max(1, Math.min(4, cores));
+  return { threads, reason: `cross-origin isolated, ${cores} cores` };
+}

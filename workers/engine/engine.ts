@@ -1,0 +1,180 @@
+import type {
+  EngineApi,
+  EngineState,
+  EngineStatus,
+  GenerateRequest,
+  LoadProgress,
+  LoadResult,
+  ModelSpec,
+  PeerRunResult,
+  StorageReport,
+  StreamEvent,
+} from '../protocol';
+import { EngineError } from './errors';
+import { EventChannel } from './event-channel';
+import { GenerationControl } from './generation-control';
+import { GenerationClock } from './generation-stats';
+import { fitToContext, runGeneration, tokenizePrompt, type Counters } from './generation';
+import { loadModel, type LoadedModel } from './loader';
+import * as modelCache from './model-cache';
+import { runPeerGeneration } from './peer';
+import { validateRequest } from './validate';
+
+/** Events the consumer may leave unread before the decode loop waits. */
+export const STREAM_HIGH_WATER_MARK = 8;
+
+interface ActiveGeneration {
+  control: GenerationControl;
+  channel: EventChannel;
+  clock: GenerationClock;
+  finished: Promise<void>;
+}
+
+/**
+ * The engine's state machine: one model, at most one load and one generation
+ * at a time. Every method may be called in any state; the wrong state is a
+ * named error, never a hang.
+ */
+export class Engine implements EngineApi {
+  private loaded: LoadedModel | null = null;
+  private loading: AbortController | null = null;
+  private active: ActiveGeneration | null = null;
+  private readonly counters: Counters = { forwardPasses: 0 };
+  private requestCount = 0;
+
+  private get state(): EngineState {
+    if (this.loading) return 'loading';
+    if (this.active) return this.active.control.paused ? 'paused' : 'generating';
+    return this.loaded ? 'ready' : 'idle';
+  }
+
+  async load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+    if (this.loading)
+      throw new EngineError('EngineBusy', 'A model is already loading. Cancel it first, or wait for it to finish.');
+    await this.stop();
+    const controller = new AbortController();
+    this.loading = controller;
+    try {
+      // The old model goes first: two models at once can exhaust GPU or WASM memory.
+      await this.unloadModel();
+      const loaded = await loadModel(spec, controller.signal, (p) => onProgress?.(p));
+      this.loaded = loaded;
+      return loaded.info;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  async unload(): Promise<void> {
+    await this.stop();
+    await this.unloadModel();
+  }
+
+  private async unloadModel(): Promise<void> {
+    const loaded = this.loaded;
+    this.loaded = null;
+    await loaded?.model.dispose();
+  }
+
+  async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
+    const loaded = this.loaded;
+    if (this.loading)
+      throw new EngineError('ModelNotLoaded', 'The model is still loading. Wait for it to be ready, then send again.');
+    if (!loaded) throw new EngineError('ModelNotLoaded', 'No model is loaded. Load a model first.');
+    if (this.active)
+      throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
+
+    const valid = validateRequest(request, loaded.info.vocabSize);
+    const promptIds = tokenizePrompt(loaded, valid);
+    const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
+    const requestId = request.requestId ?? `gen-${++this.requestCount}`;
+
+    const control = new GenerationControl();
+    const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
+    const clock = new GenerationClock(promptIds.length, maxTokens);
+    const active: ActiveGeneration = { control, channel, clock, finished: Promise.resolve() };
+    active.finished = runGeneration(
+      loaded,
+      valid,
+      promptIds,
+      maxTokens,
+      requestId,
+      channel,
+      control,
+      this.counters,
+      clock,
+    ).finally(() => {
+      if (this.active === active) this.active = null;
+    });
+    this.active = active;
+    return channel.stream;
+  }
+
+  async pause(): Promise<void> {
+    const active = this.active;
+    if (active?.control.pause()) {
+      active.clock.pause();
+      active.channel.send({ type: 'paused', timestamp: Date.now() });
+    }
+  }
+
+  async resume(): Promise<void> {
+    const active = this.active;
+    if (active?.control.resume()) {
+      active.clock.resume();
+      active.channel.send({ type: 'resumed', timestamp: Date.now() });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.loading?.abort();
+    const active = this.active;
+    if (!active) return;
+    active.control.stop();
+    active.clock.resume();
+    active.channel.interrupt();
+    await active.finished;
+  }
+
+  async status(): Promise<EngineStatus> {
+    return {
+      state: this.state,
+      model: this.loaded?.info ?? null,
+      forwardPasses: this.counters.forwardPasses,
+      queuedEvents: this.active?.channel.queued ?? 0,
+    };
+  }
+
+  async storage(): Promise<StorageReport> {
+    const estimate = await navigator.storage?.estimate?.().catch(() => null);
+    const persisted = await navigator.storage?.persisted?.().catch(() => null);
+    return {
+      models: await modelCache.listCachedModels(),
+      usage: estimate?.usage ?? null,
+      quota: estimate?.quota ?? null,
+      persisted: persisted ?? null,
+    };
+  }
+
+  async deleteCachedModel(key: string): Promise<void> {
+    // Unload first: the session may still read its weights while they are deleted.
+    if (this.loaded?.cacheKey === key) await this.unload();
+    await modelCache.deleteCachedModel(key);
+  }
+
+  async clearCache(): Promise<void> {
+    if (this.loaded?.cacheKey) await this.unload();
+    await modelCache.clearModelCache();
+  }
+
+  async peerGenerate(request: GenerateRequest): Promise<PeerRunResult> {
+    const loaded = this.loaded;
+    if (!loaded) throw new EngineError('ModelNotLoaded', 'No model is loaded. Load a model first.');
+    if (this.active)
+      throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
+    const valid = validateRequest(request, loaded.info.vocabSize);
+    const promptIds = tokenizePrompt(loaded, valid);
+    const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
+    return runPeerGeneration(loaded, promptIds, maxTokens, this.counters);
+  }
+}

@@ -1,0 +1,248 @@
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
+import { chooseBackend, chooseDtype, chooseThreads, DTYPE_SUFFIX } from './backend';
+import { EngineError, isEngineError } from './errors';
+import { splitCacheUrl } from './model-cache';
+import { createModelFetch } from './model-files';
+import { resolveSource, type ResolvedSource } from './model-source';
+import { checkQuota } from './storage-quota';
+import { runWarmup } from './forward';
+
+export interface LoadedModel {
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+  info: LoadResult;
+  eosTokenIds: Set<number>;
+  /** The model's key in the offline cache, for remote models. */
+  cacheKey: string | null;
+}
+
+let runtimeThreads: number | null = null;
+
+/** ORT reads these once, before its first session; later loads reuse them. */
+function configureRuntime(threads: number): number {
+  if (runtimeThreads !== null) return runtimeThreads;
+  const wasm = env.backends.onnx.wasm;
+  if (wasm) {
+    // Self-hosted runtime: by default ORT would fetch it from a CDN, which breaks offline use and privacy.
+    wasm.wasmPaths = {
+      mjs: new URL(ortMjsUrl, self.location.href).href,
+      wasm: new URL(ortWasmUrl, self.location.href).href,
+    };
+    wasm.numThreads = threads;
+  }
+  env.useBrowserCache = false;
+  env.useWasmCache = false;
+  env.allowLocalModels = false;
+  env.allowRemoteModels = true;
+  runtimeThreads = threads;
+  return threads;
+}
+
+class ProgressTracker {
+  private readonly files = new Map<string, FileProgress>();
+  private phase: LoadPhase = 'download';
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly emit: (progress: LoadProgress) => void,
+    expected: Map<string, number>,
+  ) {
+    for (const [file, total] of expected)
+      this.files.set(file, { file, loaded: 0, total, fromCache: false, done: false });
+  }
+
+  file(progress: FileProgress): void {
+    const known = this.files.get(progress.file);
+    this.files.set(progress.file, { ...progress, total: progress.total ?? known?.total ?? null });
+    if (
+      progress.fromCache &&
+      this.phase === 'download' &&
+      [...this.files.values()].every((f) => f.fromCache || f.done)
+    ) {
+      this.phase = 'cache';
+    }
+    this.send();
+  }
+
+  setPhase(phase: LoadPhase): void {
+    this.phase = phase;
+    this.send();
+  }
+
+  get fromCache(): boolean {
+    return [...this.files.values()].every((f) => f.fromCache);
+  }
+
+  get bytes(): number {
+    return [...this.files.values()].reduce((n, f) => n + f.loaded, 0);
+  }
+
+  private send(): void {
+    const files = [...this.files.values()];
+    const unknown = files.some((f) => f.total === null);
+    this.emit({
+      phase: this.phase,
+      files,
+      loaded: files.reduce((n, f) => n + f.loaded, 0),
+      total: unknown ? null : files.reduce((n, f) => n + (f.total ?? 0), 0),
+      elapsedMs: performance.now() - this.started,
+    });
+  }
+}
+
+function numberFrom(config: Record<string, unknown>, ...keys: string[]): number | null {
+  for (const key of keys) {
+    const v = config[key];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+function eosIds(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Set<number> {
+  const ids = new Set<number>();
+  const add = (v: unknown) => {
+    if (typeof v === 'number') ids.add(v);
+    else if (Array.isArray(v)) v.forEach(add);
+  };
+  add((model.config as unknown as Record<string, unknown>).eos_token_id);
+  add((model.generation_config as unknown as Record<string, unknown> | null)?.eos_token_id);
+  const eos = (tokenizer as unknown as { eos_token_id?: number }).eos_token_id;
+  add(eos);
+  return ids;
+}
+
+function mapLoadError(error: unknown, resolved: ResolvedSource, onnxFile: string): EngineError {
+  if (isEngineError(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'ModelFileNotFoundError' || /Could not locate file/.test(message)) {
+    const url = /"([^"]+)"/.exec(message)?.[1] ?? '';
+    const file = url.startsWith(resolved.files.baseUrl)
+      ? url.slice(resolved.files.baseUrl.length)
+      : url || 'a required file';
+    return new EngineError(
+      'ModelFileMissing',
+      `${resolved.displayId} has no ${file}. Check the model id and that it has an ONNX export in Hub layout.`,
+    );
+  }
+  if (/JSON|Unexpected token/.test(message)) {
+    return new EngineError(
+      'ModelLoadError',
+      `A JSON file of ${resolved.displayId} is not valid JSON (${message}). Check config.json and the tokenizer files.`,
+    );
+  }
+  return new EngineError('ModelLoadError', `${onnxFile} of ${resolved.displayId} could not be loaded: ${message}`);
+}
+
+async function loadOn(
+  backend: Backend,
+  dtype: Dtype,
+  resolved: ResolvedSource,
+  tracker: ProgressTracker,
+  signal: AbortSignal,
+): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+  env.remoteHost = resolved.remoteHost;
+  env.remotePathTemplate = resolved.remotePathTemplate;
+  env.fetch = createModelFetch(resolved.files, { signal, onProgress: (p) => tracker.file(p) });
+  const onnxFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+  try {
+    const tokenizer = await AutoTokenizer.from_pretrained(resolved.modelId);
+    const model = await AutoModelForCausalLM.from_pretrained(resolved.modelId, { device: backend, dtype });
+    return { model, tokenizer };
+  } catch (error) {
+    if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
+    throw mapLoadError(error, resolved, onnxFile);
+  }
+}
+
+export async function loadModel(
+  spec: ModelSpec,
+  signal: AbortSignal,
+  onProgress: (progress: LoadProgress) => void,
+): Promise<LoadedModel> {
+  const started = performance.now();
+  const resolved = await resolveSource(spec.source, signal);
+  const choice = await chooseBackend(spec.backend ?? 'auto');
+  if (spec.backend === 'webgpu' && choice.backend !== 'webgpu') {
+    throw new EngineError(
+      'WebGpuUnavailable',
+      `WebGPU was requested but ${choice.reason}. Choose Auto or WASM to run on the CPU.`,
+    );
+  }
+  const available = spec.dtypes ? [...spec.dtypes] : resolved.available;
+  const pickDtype = (backend: Backend) =>
+    spec.dtype && spec.dtype !== 'auto'
+      ? spec.dtype
+      : chooseDtype(backend, choice.adapter?.shaderF16 ?? false, available);
+  const { threads, reason: threadsReason } = chooseThreads(spec.threads);
+  const actualThreads = configureRuntime(threads);
+
+  let backend = choice.backend;
+  let dtype = pickDtype(backend);
+  const expected = await checkQuota(resolved, dtype, spec.expectedBytes);
+  const tracker = new ProgressTracker(onProgress, expected);
+  tracker.setPhase('download');
+
+  let reason = choice.reason;
+  let fellBack = false;
+  let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
+  try {
+    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
+    await runWarmup(loaded.model);
+  } catch (error) {
+    if (backend !== 'webgpu' || signal.aborted || (isEngineError(error) && error.name !== 'ModelLoadError'))
+      throw error;
+    // WebGPU session creation or the first run failed: the same model still runs on WASM.
+    const why = error instanceof Error ? error.message : String(error);
+    backend = 'wasm';
+    dtype =
+      spec.dtype && spec.dtype !== 'auto' && spec.dtype !== 'fp16' && spec.dtype !== 'q4f16'
+        ? spec.dtype
+        : pickDtype('wasm');
+    reason = `WebGPU failed (${why.slice(0, 200)}), fell back to WASM`;
+    fellBack = true;
+    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    tracker.setPhase('warmup');
+    await runWarmup(loaded.model);
+  }
+  if (signal.aborted) {
+    await loaded.model.dispose();
+    throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
+  }
+
+  const config = loaded.model.config as unknown as Record<string, unknown>;
+  const tokenizerMax = (loaded.tokenizer as unknown as { model_max_length?: number }).model_max_length;
+  const contextLength =
+    numberFrom(config, 'max_position_embeddings', 'n_positions', 'max_sequence_length') ??
+    (tokenizerMax && Number.isFinite(tokenizerMax) ? tokenizerMax : 2048);
+  const typewriter = config.typewriter as { randomWeights?: boolean } | undefined;
+  const info: LoadResult = {
+    modelId: resolved.displayId,
+    backend,
+    backendReason: reason,
+    fellBack,
+    dtype,
+    threads: backend === 'wasm' ? actualThreads : 0,
+    threadsReason: backend === 'wasm' ? threadsReason : 'WebGPU runs on the GPU',
+    contextLength,
+    vocabSize: numberFrom(config, 'vocab_size') ?? 0,
+    adapter: choice.adapter,
+    randomWeights: typewriter?.randomWeights === true,
+    bytes: tracker.bytes,
+    fromCache: tracker.fromCache,
+    loadMs: performance.now() - started,
+  };
+  tracker.setPhase('ready');
+  const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;
+  return { ...loaded, info, eosTokenIds: eosIds(loaded.model, loaded.tokenizer), cacheKey };
+}

@@ -1,0 +1,212 @@
+/**
+ * The engine's public contract: everything that crosses the worker boundary.
+ * `src/` imports this file for types only, so it must stay free of runtime code
+ * and of DOM- or worker-only globals (it is type-checked under both libs).
+ */
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = 'auto' | Backend;
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+
+/** Where a model's files come from. All three use the Hub's file layout. */
+export type ModelSource =
+  /** A Hub repo id such as `HuggingFaceTB/SmolLM2-135M-Instruct`, fetched from `host` (default the Hugging Face Hub). */
+  | { kind: 'hub'; id: string; revision?: string; host?: string }
+  /** A folder URL in Hub layout, e.g. `/models/demo/` for the bundled model. */
+  | { kind: 'url'; url: string }
+  /** Files picked from disk; `path` is relative to the model folder (`onnx/model.onnx`). */
+  | { kind: 'files'; name: string; files: readonly { path: string; blob: Blob }[] };
+
+export interface ModelSpec {
+  source: ModelSource;
+  backend?: BackendPreference;
+  /** `auto` picks per backend from `dtypes`, or from the files that exist. */
+  dtype?: Dtype | 'auto';
+  /** The dtypes this model ships, best first; lets `auto` skip probing the host. */
+  dtypes?: readonly Dtype[];
+  /** WASM threads; defaults to a count that fits the machine when cross-origin isolated, else 1. */
+  threads?: number;
+  /** Bytes the download will need, if known (catalog size); checked against the storage quota first. */
+  expectedBytes?: number;
+}
+
+export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup' | 'ready';
+
+export interface FileProgress {
+  file: string;
+  loaded: number;
+  /** null when the host sent no length. */
+  total: number | null;
+  fromCache: boolean;
+  done: boolean;
+}
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  files: FileProgress[];
+  loaded: number;
+  total: number | null;
+  /** Milliseconds since `load()` was called. */
+  elapsedMs: number;
+}
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  shaderF16: boolean;
+}
+
+export interface LoadResult {
+  modelId: string;
+  backend: Backend;
+  /** Human-readable: why this backend, e.g. "no WebGPU adapter". */
+  backendReason: string;
+  /** True when WebGPU was chosen but failed and the engine fell back to WASM. */
+  fellBack: boolean;
+  dtype: Dtype;
+  threads: number;
+  threadsReason: string;
+  contextLength: number;
+  vocabSize: number;
+  adapter: AdapterInfo | null;
+  /** Set by generated test models (config.json `typewriter.randomWeights`). */
+  randomWeights: boolean;
+  bytes: number;
+  fromCache: boolean;
+  loadMs: number;
+}
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface SamplingParams {
+  /** Tokens to generate at most. */
+  maxTokens?: number;
+  /** 0 means greedy. */
+  temperature?: number;
+  /** 0 disables top-k. */
+  topK?: number;
+  /** 1 disables nucleus sampling. */
+  topP?: number;
+  /** 1 disables the penalty. */
+  repetitionPenalty?: number;
+  seed?: number;
+  /** Text that ends the generation; the matched text is not emitted. */
+  stop?: readonly string[];
+}
+
+export interface GenerateRequest extends SamplingParams {
+  /** Exactly one of `messages` (through the chat template) and `prompt` (raw text). */
+  messages?: readonly ChatMessage[];
+  prompt?: string;
+  /** Caller's id, echoed in `start`. */
+  requestId?: string;
+  /** How often `stats` events are sent. */
+  statsIntervalMs?: number;
+}
+
+export interface GenerationStats {
+  promptTokens: number;
+  tokens: number;
+  maxTokens: number;
+  /** Request start to first token, excluding time spent paused. */
+  ttftMs: number | null;
+  prefillTokPerS: number | null;
+  /** Over a sliding window of recent tokens. */
+  decodeTokPerS: number | null;
+  /** Over the whole decode so far. */
+  averageDecodeTokPerS: number | null;
+  elapsedMs: number;
+  pausedMs: number;
+  /** Estimated time to `maxTokens` at the current rate. */
+  etaMs: number | null;
+}
+
+export type FinishReason = 'eos' | 'length' | 'stop-sequence' | 'stopped';
+
+export type StreamEvent =
+  | {
+      type: 'start';
+      requestId: string;
+      promptTokens: number;
+      maxTokens: number;
+      timestamp: number;
+    }
+  | { type: 'token'; id: number; text: string; index: number; timestamp: number }
+  | { type: 'paused'; timestamp: number }
+  | { type: 'resumed'; timestamp: number }
+  | { type: 'stats'; stats: GenerationStats }
+  | { type: 'done'; reason: FinishReason; text: string; stats: GenerationStats }
+  | { type: 'error'; name: EngineErrorName; message: string };
+
+export type EngineErrorName =
+  | 'InvalidParams'
+  | 'ContextOverflow'
+  | 'ModelNotLoaded'
+  | 'EngineBusy'
+  | 'ModelLoadError'
+  | 'ModelFileMissing'
+  | 'NotAModelFile'
+  | 'IntegrityError'
+  | 'NetworkError'
+  | 'InsufficientStorage'
+  | 'LoadCancelled'
+  | 'WebGpuUnavailable'
+  | 'GenerationError';
+
+export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'paused';
+
+export interface EngineStatus {
+  state: EngineState;
+  model: LoadResult | null;
+  /** Forward passes run since the worker started: lets tests prove pause runs none. */
+  forwardPasses: number;
+  /** Tokens produced but not yet read by the consumer. */
+  queuedEvents: number;
+}
+
+export interface CachedModel {
+  /** The host-qualified repo, e.g. `huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct`. */
+  key: string;
+  files: { file: string; bytes: number }[];
+  bytes: number;
+}
+
+export interface StorageReport {
+  models: CachedModel[];
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+/** Reference run of transformers.js `generate()` + `TextStreamer` on the loaded model. */
+export interface PeerRunResult {
+  tokenIds: number[];
+  text: string;
+  ttftMs: number;
+  decodeTokPerS: number;
+  totalMs: number;
+}
+
+/**
+ * The one engine interface. The worker proxy (through Comlink) and the in-thread
+ * fake used by UI tests both implement it.
+ */
+export interface EngineApi {
+  load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
+  unload(): Promise<void>;
+  generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /** Ends the running generation (or load) promptly; safe to call any time. */
+  stop(): Promise<void>;
+  status(): Promise<EngineStatus>;
+  storage(): Promise<StorageReport>;
+  deleteCachedModel(key: string): Promise<void>;
+  clearCache(): Promise<void>;
+  /** Diagnostics: the standard transformers.js path on the same model, for tests and benchmarks. */
+  peerGenerate(request: GenerateRequest): Promise<PeerRunResult>;
+}
