@@ -40,6 +40,22 @@ export default defineConfig({
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
+    {
+      // A local stand-in for the Hugging Face Hub (offline, storage and integrity specs).
+      command: `npx tsx e2e/support/mock-hub.ts`,
+      url: `http://localhost:${HUB_PORT}/__health`,
+      env: { TW_PORT_BASE: String(portBase) },
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
+      // A host site on another origin, not cross-origin isolated, for the embed specs.
+      command: `npx tsx e2e/support/embed-host-server.ts`,
+      url: `http://localhost:${HOST_PORT}/blank.html`,
+      env: { TW_PORT_BASE: String(portBase) },
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
   ],
   projects: [
     {

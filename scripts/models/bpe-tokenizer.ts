@@ -6,7 +6,7 @@
  * pre-tokenizer with `use_regex: true`; training with the same split guarantees the
  * learned merges are exactly the ones the runtime encoder will apply.
  */
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from './prng';
 
 export const SPECIAL_TOKENS = ['<|endoftext|>', '<|im_start|>', '<|im_end|>'] as const;
 export type SpecialToken = (typeof SPECIAL_TOKENS)[number];

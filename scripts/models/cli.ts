@@ -9,8 +9,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MODEL_SPECS, findSpec, type ModelSpec } from './specs.ts';
-import { generateModel, type GenerateResult } from './write-model.ts';
+import { MODEL_SPECS, findSpec, type ModelSpec } from './specs';
+import { generateModel, type GenerateResult } from './write-model';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 

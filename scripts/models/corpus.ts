@@ -127,8 +127,60 @@ Thank you for your question! I hope this helps. Let me know if you would like mo
 details, a different example, or a shorter explanation. I am happy to help with anything
 else you are working on.
 
+### Frequently asked questions
+
+**Does the app send my messages to a server?** No. The model runs in your browser, on your
+own device. Your messages and the answers stay on your computer, and the conversation is
+saved only in the local storage of the browser. You can export it as a file or delete it.
+
+**Why is the first answer slow?** The model has to be downloaded and compiled the first
+time. After that it is cached, and the next answers start in less than a second. On a
+device with a fast graphics card the app can use WebGPU, which is much faster than the CPU.
+
+**Can I stop an answer?** Yes. Press the stop button or the Escape key at any time. The text
+that was already generated is kept, and you can continue the conversation from there.
+
+'''js
+import { useState, useEffect } from "react";
+
+export function useCounter(initialValue = 0) {
+  const [count, setCount] = useState(initialValue);
+  useEffect(() => {
+    document.title = "Count: " + count;
+  }, [count]);
+  const increment = () => setCount((value) => value + 1);
+  const reset = () => setCount(initialValue);
+  return { count, increment, reset };
+}
+
+const items = [1, 2, 3, 4, 5].map((n) => n * n);
+for (const item of items) {
+  if (item % 2 === 0) continue;
+  console.log("odd square:", item);
+}
+'''
+
+Tips for better sleep: go to bed at the same time every night, keep your room cool and dark,
+and avoid screens for an hour before you sleep. Drink less coffee in the afternoon. A short
+walk in the evening can help, and so can reading a few pages of a book. If you cannot sleep
+after twenty minutes, get up, do something quiet, and try again later.
+
+The old man who repaired typewriters had a small shop at the corner of the market. People
+brought him machines that had been in their families for years, with broken springs, dry
+ribbons and keys that would not move. He opened each one carefully, cleaned every part, and
+put it back together. When he was done, he typed a short line to test it: the quick brown
+fox jumps over the lazy dog. Then he wrapped the machine in paper and gave it back, and the
+owner always smiled at the sound of the keys.
+
+The train left the station early in the morning. Outside the window the fields were still
+grey, and a thin mist was lying over the river. A woman across the aisle was reading a
+newspaper, and a boy next to her was drawing trains in a small notebook. The conductor
+walked slowly through the carriage, checking tickets and saying good morning to everyone.
+By the time the sun was up, the city was far behind them, and the hills were green and
+bright. It was going to be a long journey, but nobody seemed to mind.
+
 She closed the notebook, pushed back her chair, and looked out of the window. The rain had
 stopped. The street was shining, and somewhere a dog was barking. Tomorrow she would start
 the next chapter. For now it was enough to know that the words were there, waiting on the
 page, patient and quiet, like the machine on the table.
-`.replaceAll("'''", "```");
+`.replaceAll("'''", '```');

@@ -2,8 +2,8 @@
  * The JSON side files of a Hugging Face model repo, in the shape transformers.js
  * 4.x reads: config.json, generation_config.json and tokenizer_config.json.
  */
-import { SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer.ts';
-import type { ModelSpec } from './specs.ts';
+import { SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer';
+import type { ModelSpec } from './specs';
 
 /**
  * ChatML. It must live inside tokenizer_config.json: transformers.js does not read
@@ -85,7 +85,8 @@ export function modelConfig(spec: ModelSpec, ids: TokenIds, extras: ConfigExtras
           : undefined,
       onnx: {
         'model.onnx': 'float32',
-        'model_quantized.onnx': 'int8 MatMul weights (per output channel, symmetric) and int8 embedding (per tensor), DequantizeLinear before use',
+        'model_quantized.onnx':
+          'int8 MatMul weights (per output channel, symmetric) and int8 embedding (per tensor), DequantizeLinear before use',
       },
       generator: 'scripts/models (Typewriter)',
       generatorVersion: extras.generatorVersion,

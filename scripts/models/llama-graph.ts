@@ -6,9 +6,9 @@
  *
  * Only standard opset-17 ops are used, so it runs on every onnxruntime backend.
  */
-import { DataType, GraphBuilder, attr } from './onnx-builder.ts';
-import { WeightEmitter, type Precision } from './quantize.ts';
-import type { LlamaArchitecture } from './specs.ts';
+import { DataType, GraphBuilder, attr } from './onnx-builder';
+import { WeightEmitter, type Precision } from './quantize';
+import type { LlamaArchitecture } from './specs';
 
 /** Deterministic producer for the float32 values of a named weight. */
 export type WeightSource = (name: string, dims: readonly number[]) => Float32Array;
@@ -61,7 +61,11 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
 
   const rmsNorm = (input: string, name: string): string => {
     const weight = w.vector(name, H, src(name, [H]));
-    const meanSquare = b.op1('ReduceMean', [b.op1('Mul', [input, input])], [attr.ints('axes', [-1]), attr.int('keepdims', 1)]);
+    const meanSquare = b.op1(
+      'ReduceMean',
+      [b.op1('Mul', [input, input])],
+      [attr.ints('axes', [-1]), attr.int('keepdims', 1)],
+    );
     const rms = b.op1('Sqrt', [b.op1('Add', [meanSquare, b.f32(arch.rmsNormEps)])]);
     return b.op1('Mul', [b.op1('Div', [input, rms]), weight]);
   };
@@ -108,7 +112,11 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
       // Gemm(transB=1) reads the [V, H] embedding directly: no transposed copy on disk or in memory.
       const flat = b.op1('Reshape', [h, b.i64([-1, H])]);
       const gemm = b.op1('Gemm', [flat, embedding.full()], [attr.int('transB', 1)]);
-      const outShape = b.op1('Concat', [b.op1('Shape', [h], [attr.int('start', 0), attr.int('end', 2)]), b.i64([V])], [attr.int('axis', 0)]);
+      const outShape = b.op1(
+        'Concat',
+        [b.op1('Shape', [h], [attr.int('start', 0), attr.int('end', 2)]), b.i64([V])],
+        [attr.int('axis', 0)],
+      );
       logits = b.op1('Reshape', [gemm, outShape]);
     } else {
       logits = linear(h, 'lm_head.weight', H, V);
@@ -120,8 +128,12 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
       return;
     }
     const biased = b.op1('Add', [logits, bias]);
-    // 1.0 on rows whose position id >= fromPosition, else 0.0; shape [B, S, 1].
-    const reached = b.op1('Cast', [b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids'])], [attr.int('to', DataType.FLOAT)]);
+    // [B, S]: 1.0 on rows whose position id >= fromPosition, else 0.0.
+    const reached = b.op1(
+      'Cast',
+      [b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids'])],
+      [attr.int('to', DataType.FLOAT)],
+    );
     const oneHot = new Float32Array(V);
     oneHot[forced.tokenId] = forced.amount;
     const boost = b.op1('Mul', [b.op1('Unsqueeze', [reached, b.i64([-1])]), b.f32(oneHot, [V])]);
@@ -180,7 +192,11 @@ function attentionMask(b: GraphBuilder): string {
     b.op1('Unsqueeze', [keyIndex, b.i64([0])]),
     b.op1('Unsqueeze', [queryIndex, b.i64([1])]),
   ]);
-  const notPadding = b.op1('Cast', [b.op1('Unsqueeze', ['attention_mask', b.i64([1, 2])])], [attr.int('to', DataType.BOOL)]);
+  const notPadding = b.op1(
+    'Cast',
+    [b.op1('Unsqueeze', ['attention_mask', b.i64([1, 2])])],
+    [attr.int('to', DataType.BOOL)],
+  );
   const allowed = b.op1('And', [causal, notPadding]);
   return b.op1('Where', [allowed, b.f32(0), b.f32(MASK_VALUE)]);
 }

@@ -33,7 +33,11 @@ export function elementSize(dataType: DataType): number {
 
 export const attr = {
   int: (name: string, i: number): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i }),
-  ints: (name: string, ints: number[]): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints }),
+  ints: (name: string, ints: number[]): AttributeProto => ({
+    name,
+    type: onnx.AttributeProto.AttributeType.INTS,
+    ints,
+  }),
   float: (name: string, f: number): AttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
 };
 
@@ -87,9 +91,7 @@ export class GraphBuilder {
   op(opType: string, inputs: string[], attributes: AttributeProto[] = [], outputs: number | string[] = 1): string[] {
     const nodeName = this.fresh(opType);
     const outputNames =
-      typeof outputs === 'number'
-        ? Array.from({ length: outputs }, (_, i) => `${nodeName}_output_${i}`)
-        : outputs;
+      typeof outputs === 'number' ? Array.from({ length: outputs }, (_, i) => `${nodeName}_output_${i}`) : outputs;
     this.nodes.push({ name: nodeName, opType, input: inputs, output: outputNames, attribute: attributes });
     return outputNames;
   }

@@ -8,7 +8,7 @@
  * hand-framed `GraphProto.initializer` entry, producing its bytes just in time.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { elementSize, onnx, type GraphBuilder } from './onnx-builder.ts';
+import { elementSize, onnx, type GraphBuilder } from './onnx-builder';
 
 // Field numbers from onnx.proto (wire type 2 = length-delimited).
 const MODEL_GRAPH_TAG = (7 << 3) | 2;

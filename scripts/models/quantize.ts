@@ -6,7 +6,7 @@
  * DequantizeLinear node in front of the consumer, so the graph topology and
  * matmul shapes stay identical to fp32 and only the storage shrinks ~4x.
  */
-import { DataType, attr, type GraphBuilder } from './onnx-builder.ts';
+import { DataType, attr, type GraphBuilder } from './onnx-builder';
 
 export type Precision = 'fp32' | 'q8';
 
@@ -42,7 +42,7 @@ export function quantizePerColumn(w: Float32Array, rows: number, cols: number): 
 /** Symmetric per-tensor int8, used for embedding tables read through Gather. */
 export function quantizePerTensor(w: Float32Array): { q: Int8Array; scale: number } {
   let maxAbs = 0;
-  for (const v of w) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+  for (let i = 0; i < w.length; i++) maxAbs = Math.max(maxAbs, Math.abs(w[i] ?? 0));
   const scale = Math.fround(maxAbs > 0 ? maxAbs / 127 : 1);
   const q = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) {

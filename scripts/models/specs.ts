@@ -29,6 +29,22 @@ export interface LlamaArchitecture {
  */
 export type EosBehaviour = { readonly kind: 'never' } | { readonly kind: 'at-position'; readonly position: number };
 
+/**
+ * Scales of the random weights (projections use 1/sqrt(fan_in) times these). Random
+ * transformers tend to get stuck repeating one token: deep stacks of unit-scale layers
+ * make every position collapse to the same state, and a tied lm_head scores the input
+ * token itself highest (E·E[t] is large). The knobs below, plus a zero-mean final norm
+ * for tied models (see weights.ts), keep greedy output varied.
+ */
+export interface WeightInit {
+  /** Std of the token embedding. */
+  readonly embeddingStd: number;
+  /** Extra factor on o_proj / down_proj, i.e. on what each layer adds to the residual stream. */
+  readonly residualScale: number;
+  /** Approximate std of the logits; higher = peakier next-token distributions (greedy is unaffected). */
+  readonly logitStd: number;
+}
+
 export interface ModelSpec {
   /** Folder name under the output directory. */
   readonly name: string;
@@ -45,8 +61,9 @@ export interface ModelSpec {
   readonly tokenizerVocabSize: number;
   /** Embedding rows; the tokenizer is padded with unused pseudo-words up to this. `null` = tokenizer size. */
   readonly modelVocabSize: number | null;
-  /** Multiplier on the lm_head init; higher = peakier next-token distributions. */
-  readonly logitScale: number;
+  readonly init: WeightInit;
+  /** Logit bonus for whole-word tokens (" word"), making random output read more like text. */
+  readonly wordBonus: number;
   readonly eos: EosBehaviour;
 }
 
@@ -62,6 +79,9 @@ const DEMO_ARCHITECTURE: LlamaArchitecture = {
   ropeTheta: 10000,
   tieWordEmbeddings: false,
 };
+
+const DEMO_INIT: WeightInit = { embeddingStd: 1, residualScale: 1, logitStd: 4 };
+const REPLICA_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
 
 const SMOLLM2_COMMON = {
   headDim: 64,
@@ -84,7 +104,8 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     architecture: DEMO_ARCHITECTURE,
     tokenizerVocabSize: 1024,
     modelVocabSize: null,
-    logitScale: 4,
+    init: DEMO_INIT,
+    wordBonus: 2,
     eos: { kind: 'never' },
   },
   {
@@ -96,7 +117,8 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     architecture: DEMO_ARCHITECTURE,
     tokenizerVocabSize: 1024,
     modelVocabSize: null,
-    logitScale: 4,
+    init: DEMO_INIT,
+    wordBonus: 2,
     eos: { kind: 'at-position', position: DEFAULT_EOS_TEST_POSITION },
   },
   {
@@ -116,7 +138,8 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     },
     tokenizerVocabSize: 1024,
     modelVocabSize: 49152,
-    logitScale: 1,
+    init: REPLICA_INIT,
+    wordBonus: 0,
     eos: { kind: 'never' },
   },
   {
@@ -136,7 +159,8 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
     },
     tokenizerVocabSize: 1024,
     modelVocabSize: 49152,
-    logitScale: 1,
+    init: REPLICA_INIT,
+    wordBonus: 0,
     eos: { kind: 'never' },
   },
 ];

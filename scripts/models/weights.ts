@@ -1,9 +1,10 @@
 /**
  * Deterministic random weights and the fixed logits bias for a model spec.
  */
-import { fillRandom, tensorRng } from './prng.ts';
-import type { WeightSource } from './llama-graph.ts';
-import type { ModelSpec } from './specs.ts';
+import { bytesToUnicode } from './bpe-tokenizer';
+import { fillRandom, tensorRng } from './prng';
+import type { WeightSource } from './llama-graph';
+import type { ModelSpec } from './specs';
 
 /** Suppression strength for special tokens; large against logits of O(10), small enough to stay exact in fp32. */
 export const SPECIAL_BIAS = 1e4;
@@ -19,15 +20,20 @@ export function weightSource(spec: ModelSpec): WeightSource {
     const size = dims.reduce((a, b) => a * b, 1);
     const out = new Float32Array(size);
     const rng = tensorRng(spec.seed, name);
-    if (name.endsWith('norm.weight')) {
+    if (name === 'model.norm.weight' && spec.architecture.tieWordEmbeddings) {
+      // Tied head: logits = E · (w ⊙ x̂). A zero-mean w removes the positive self-score
+      // E[t]·E[t] that would otherwise make greedy decoding repeat its input token.
+      fillRandom(out, rng, spec.init.logitStd / (spec.init.embeddingStd * Math.sqrt(hidden)));
+    } else if (name.endsWith('norm.weight')) {
       // Near 1 like a trained RMSNorm, slightly jittered so channels differ.
       fillRandom(out, rng, 0.1, 1);
     } else if (name === 'model.embed_tokens.weight') {
-      fillRandom(out, rng, 1);
+      fillRandom(out, rng, spec.init.embeddingStd);
     } else if (name === 'lm_head.weight') {
-      fillRandom(out, rng, spec.logitScale / Math.sqrt(hidden));
+      fillRandom(out, rng, spec.init.logitStd / Math.sqrt(hidden));
     } else if (dims.length === 2) {
-      fillRandom(out, rng, 1 / Math.sqrt(dims[0] ?? 1));
+      const residual = name.endsWith('o_proj.weight') || name.endsWith('down_proj.weight');
+      fillRandom(out, rng, (residual ? spec.init.residualScale : 1) / Math.sqrt(dims[0] ?? 1));
     } else {
       throw new Error(`no init rule for weight ${name}`);
     }
@@ -35,9 +41,41 @@ export function weightSource(spec: ModelSpec): WeightSource {
   };
 }
 
-/** Per-vocab bias added to every logits row: specials are pushed far down. */
-export function logitsBias(vocabSize: number, specialIds: readonly number[]): Float32Array {
+export interface BiasTokens {
+  /** Always suppressed (the EOS boost for eos-test is a separate positional term). */
+  readonly specialIds: readonly number[];
+  /** Token strings by id, in byte-level form (for the junk/word heuristics). */
+  readonly tokens: readonly (string | undefined)[];
+  /** Boost for whole-word tokens; 0 disables. */
+  readonly wordBonus: number;
+}
+
+const BYTE_LEVEL_NEWLINE = '\u010a';
+
+/**
+ * True for single-byte tokens that would render as garbage on their own: control
+ * characters (except newline) and bytes >= 0x7f, which are only valid inside a
+ * multi-byte UTF-8 sequence that a random model would almost never complete.
+ */
+function isJunkByte(token: string, byteToUnicode: readonly string[]): boolean {
+  const byte = byteToUnicode.indexOf(token);
+  if (byte < 0 || token === BYTE_LEVEL_NEWLINE) return false;
+  return byte < 0x20 || byte >= 0x7f;
+}
+
+/**
+ * Per-vocab bias added to every logits row. Specials and junk bytes are pushed far
+ * down so output is always valid, readable UTF-8; whole-word tokens get a small
+ * bonus so random-weight output reads more like words than letter soup.
+ */
+export function logitsBias(vocabSize: number, t: BiasTokens): Float32Array {
+  const byteToUnicode = bytesToUnicode();
   const bias = new Float32Array(vocabSize);
-  for (const id of specialIds) bias[id] = -SPECIAL_BIAS;
+  t.tokens.forEach((token, id) => {
+    if (token === undefined || id >= vocabSize) return;
+    if (isJunkByte(token, byteToUnicode)) bias[id] = -SPECIAL_BIAS;
+    else if (/^\u0120[a-zA-Z]{2,}$/.test(token)) bias[id] = t.wordBonus;
+  });
+  for (const id of t.specialIds) bias[id] = -SPECIAL_BIAS;
   return bias;
 }

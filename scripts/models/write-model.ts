@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
-import { padVocabulary, toTokenizerJson, trainBpe, SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer.ts';
-import { TRAINING_CORPUS } from './corpus.ts';
-import { generationConfig, modelConfig, tokenIds, tokenizerConfig } from './hf-files.ts';
-import { buildLlamaGraph } from './llama-graph.ts';
-import { writeOnnxModel } from './onnx-writer.ts';
-import type { Precision } from './quantize.ts';
-import type { ModelSpec } from './specs.ts';
-import { SPECIAL_BIAS, logitsBias, weightSource } from './weights.ts';
+import { padVocabulary, toTokenizerJson, trainBpe, SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer';
+import { TRAINING_CORPUS } from './corpus';
+import { generationConfig, modelConfig, tokenIds, tokenizerConfig } from './hf-files';
+import { buildLlamaGraph } from './llama-graph';
+import { writeOnnxModel } from './onnx-writer';
+import type { Precision } from './quantize';
+import type { ModelSpec } from './specs';
+import { SPECIAL_BIAS, logitsBias, weightSource } from './weights';
 
 /** Bump whenever the generator's output changes for an unchanged spec, so stale folders regenerate. */
 export const GENERATOR_VERSION = 1;
@@ -75,7 +75,9 @@ function trainedTokenizer(vocabSize: number): TrainedBpe {
 function isUpToDate(dir: string, hash: string): boolean {
   if (!MODEL_FILES.every((file) => existsSync(join(dir, file)))) return false;
   try {
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { typewriter?: { specHash?: unknown } };
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
+      typewriter?: { specHash?: unknown };
+    };
     return config.typewriter?.specHash === hash;
   } catch {
     return false;
@@ -98,7 +100,13 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
   const dir = join(outDir, spec.name);
   const hash = specHash(spec);
   if (!options.force && isUpToDate(dir, hash)) {
-    return { name: spec.name, dir, skipped: true, files: fileSizes(dir), seconds: (performance.now() - started) / 1000 };
+    return {
+      name: spec.name,
+      dir,
+      skipped: true,
+      files: fileSizes(dir),
+      seconds: (performance.now() - started) / 1000,
+    };
   }
   // Raw tensor bytes are written straight from typed arrays, which are little-endian only here.
   if (endianness() !== 'LE') throw new Error('model generation requires a little-endian host');
@@ -115,20 +123,27 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
   try {
     writeJson(
       join(staging, 'config.json'),
-      modelConfig(spec, ids, { vocabSize, tokenizerTokens: trained.vocab.size, specHash: hash, generatorVersion: GENERATOR_VERSION }),
+      modelConfig(spec, ids, {
+        vocabSize,
+        tokenizerTokens: trained.vocab.size,
+        specHash: hash,
+        generatorVersion: GENERATOR_VERSION,
+      }),
     );
     writeJson(join(staging, 'generation_config.json'), generationConfig(spec, ids));
     writeJson(join(staging, 'tokenizer.json'), toTokenizerJson(bpe));
     writeJson(join(staging, 'tokenizer_config.json'), tokenizerConfig(spec, bpe));
 
     const specialIds = SPECIAL_TOKENS.map((token) => bpe.specialIds[token]);
+    const tokensById: (string | undefined)[] = [];
+    for (const [token, id] of bpe.vocab) tokensById[id] = token;
     for (const precision of ['fp32', 'q8'] as const) {
       const graph = buildLlamaGraph({
         architecture: spec.architecture,
         vocabSize,
         precision,
         weights: weightSource(spec),
-        logitsBias: () => logitsBias(vocabSize, specialIds),
+        logitsBias: () => logitsBias(vocabSize, { specialIds, tokens: tokensById, wordBonus: spec.wordBonus }),
         positionalBias:
           spec.eos.kind === 'at-position'
             ? { tokenId: ids.eos, fromPosition: spec.eos.position, amount: 2 * SPECIAL_BIAS }

@@ -1,8 +1,4 @@
-// Placeholder owned by the offline/PWA work: install button, update prompt, offline indicator, model manager.
-export function PwaStatusBar() {
-  return null;
-}
-
-export function ModelManager() {
-  return null;
-}
+// The offline/PWA surface the app renders: the header strip and the model manager (side/settings panel).
+export { PwaStatusBar } from './PwaStatusBar';
+export { ModelManager } from './ModelManager';
+export { startPwa } from './start-pwa';

@@ -26,7 +26,6 @@ export const STREAM_HIGH_WATER_MARK = 8;
 interface ActiveGeneration {
   control: GenerationControl;
   channel: EventChannel;
-  clock: GenerationClock;
   finished: Promise<void>;
 }
 
@@ -92,7 +91,7 @@ export class Engine implements EngineApi {
     const control = new GenerationControl();
     const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
     const clock = new GenerationClock(promptIds.length, maxTokens);
-    const active: ActiveGeneration = { control, channel, clock, finished: Promise.resolve() };
+    const active: ActiveGeneration = { control, channel, finished: Promise.resolve() };
     active.finished = runGeneration(
       loaded,
       valid,
@@ -111,19 +110,11 @@ export class Engine implements EngineApi {
   }
 
   async pause(): Promise<void> {
-    const active = this.active;
-    if (active?.control.pause()) {
-      active.clock.pause();
-      active.channel.send({ type: 'paused', timestamp: Date.now() });
-    }
+    this.active?.control.pause();
   }
 
   async resume(): Promise<void> {
-    const active = this.active;
-    if (active?.control.resume()) {
-      active.clock.resume();
-      active.channel.send({ type: 'resumed', timestamp: Date.now() });
-    }
+    this.active?.control.resume();
   }
 
   async stop(): Promise<void> {
@@ -131,7 +122,6 @@ export class Engine implements EngineApi {
     const active = this.active;
     if (!active) return;
     active.control.stop();
-    active.clock.resume();
     active.channel.interrupt();
     await active.finished;
   }
@@ -175,6 +165,6 @@ export class Engine implements EngineApi {
     const valid = validateRequest(request, loaded.info.vocabSize);
     const promptIds = tokenizePrompt(loaded, valid);
     const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
-    return runPeerGeneration(loaded, promptIds, maxTokens, this.counters);
+    return runPeerGeneration(loaded, promptIds, maxTokens, valid.repetitionPenalty, this.counters);
   }
 }

@@ -9,6 +9,7 @@ import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
 import { StopMatcher } from './stop-matcher';
 import type { ValidatedRequest } from './validate';
+import { yieldToEventLoop } from './yield';
 
 export interface Counters {
   forwardPasses: number;
@@ -76,13 +77,23 @@ export async function runGeneration(
   try {
     let feed = promptIds;
     for (let index = 0; index < maxTokens; index++) {
-      await control.gate();
+      await yieldToEventLoop();
+      if (control.paused) {
+        // Announced here, between passes, so no token can follow the `paused` event.
+        clock.pause();
+        channel.send({ type: 'paused', timestamp: Date.now() });
+        await control.gate();
+        clock.resume();
+        if (!control.stopped) channel.send({ type: 'resumed', timestamp: Date.now() });
+      }
       await channel.waitForRoom();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
       const logits = await session.step(feed);
       counters.forwardPasses++;
       if (index === 0) clock.prefillDone();
+      // Read any Stop that arrived while the pass blocked the worker before emitting its token.
+      await yieldToEventLoop();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
       const id = sampler.sample(logits, seen);

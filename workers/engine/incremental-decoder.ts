@@ -12,7 +12,12 @@ export class IncrementalDecoder {
   private prefixOffset = 0;
   private readOffset = 0;
 
-  constructor(private readonly decode: DecodeFn) {}
+  constructor(private readonly decodeIds: DecodeFn) {}
+
+  /** Tokenizers reject an empty list; the empty window is simply no text. */
+  private decode(ids: readonly number[]): string {
+    return ids.length === 0 ? '' : this.decodeIds(ids);
+  }
 
   /** Adds one token; returns the text it completes (often the empty string mid-character). */
   push(id: number): string {

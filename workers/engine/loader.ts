@@ -140,7 +140,26 @@ function mapLoadError(error: unknown, resolved: ResolvedSource, onnxFile: string
       `A JSON file of ${resolved.displayId} is not valid JSON (${message}). Check config.json and the tokenizer files.`,
     );
   }
-  return new EngineError('ModelLoadError', `${onnxFile} of ${resolved.displayId} could not be loaded: ${message}`);
+  const where = /onnx|session|protobuf|graph/i.test(message) ? onnxFile : resolved.displayId;
+  return new EngineError('ModelLoadError', `${where} could not be loaded: ${message}`);
+}
+
+/**
+ * transformers.js treats a missing tokenizer_config.json as "no tokenizer" and
+ * then fails far from the cause, so required files are checked up front (a
+ * one-byte probe, answered from the file list or cache when known).
+ */
+async function requireFiles(resolved: ResolvedSource, files: string[]): Promise<void> {
+  for (const file of files) {
+    const response = (await env.fetch(resolved.files.baseUrl + file, { headers: { Range: 'bytes=0-0' } })) as Response;
+    await response.body?.cancel().catch(() => undefined);
+    if (response.status === 404 || response.status === 401 || response.status === 403) {
+      throw new EngineError(
+        'ModelFileMissing',
+        `${resolved.displayId} has no ${file} (status ${response.status}). A model needs config.json, tokenizer.json, tokenizer_config.json and ${files.at(-1)} in Hub layout.`,
+      );
+    }
+  }
 }
 
 async function loadOn(
@@ -154,6 +173,7 @@ async function loadOn(
   env.remotePathTemplate = resolved.remotePathTemplate;
   env.fetch = createModelFetch(resolved.files, { signal, onProgress: (p) => tracker.file(p) });
   const onnxFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+  await requireFiles(resolved, ['config.json', 'tokenizer_config.json', 'tokenizer.json', onnxFile]);
   try {
     const tokenizer = await AutoTokenizer.from_pretrained(resolved.modelId);
     const model = await AutoModelForCausalLM.from_pretrained(resolved.modelId, { device: backend, dtype });

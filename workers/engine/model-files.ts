@@ -63,6 +63,19 @@ export function sha256FromEtag(etag: string | null): string | null {
   return value && /^[0-9a-f]{64}$/.test(value) ? value : null;
 }
 
+/** A JSON file that does not parse would fail later inside transformers.js without its name; fail here with it. */
+function assertJson(file: string, bytes: Uint8Array, where: string): void {
+  if (!file.endsWith('.json')) return;
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new EngineError(
+      'NotAModelFile',
+      `${file} ${where} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Replace the file; nothing was cached.`,
+    );
+  }
+}
+
 async function readBody(
   response: Response,
   file: string,
@@ -144,6 +157,7 @@ async function download(url: string, file: string, source: FileSource, hooks: Fe
       `${file} from ${hostOf(url)} is an HTML page, not a model file. Check the model id and the host; nothing was cached.`,
     );
   }
+  assertJson(file, bytes, `from ${hostOf(url)}`);
   const sha = known?.sha256 ?? sha256FromEtag(response.headers.get('x-linked-etag') ?? response.headers.get('etag'));
   if (sha && (await modelCache.sha256Hex(bytes)) !== sha) {
     throw new EngineError(
@@ -181,6 +195,7 @@ export function createModelFetch(source: FileSource, hooks: FetchHooks) {
       const blob = source.blobs.get(file);
       if (!blob) return notFound();
       const bytes = new Uint8Array(await blob.arrayBuffer());
+      assertJson(file, bytes, 'in the picked folder');
       hooks.onProgress({ file, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: true, done: true });
       return bytesResponse(bytes);
     }

@@ -12,6 +12,7 @@ export async function runPeerGeneration(
   loaded: LoadedModel,
   promptIds: number[],
   maxTokens: number,
+  repetitionPenalty: number,
   counters: Counters,
 ): Promise<PeerRunResult> {
   const { model, tokenizer } = loaded;
@@ -33,7 +34,7 @@ export async function runPeerGeneration(
     attention_mask: new Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [1, promptIds.length]),
     max_new_tokens: maxTokens,
     do_sample: false,
-    repetition_penalty: 1,
+    repetition_penalty: repetitionPenalty,
     streamer,
   })) as Tensor;
   const totalMs = performance.now() - started;

@@ -16,7 +16,7 @@ export const DEFAULT_SAMPLING = {
   temperature: 0.7,
   topK: 40,
   topP: 0.95,
-  repetitionPenalty: 1.1,
+  repetitionPenalty: 1,
 } as const;
 
 export interface ValidatedRequest {

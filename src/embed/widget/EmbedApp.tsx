@@ -1,4 +1,49 @@
-// Placeholder owned by the embed work: the compact widget selected by `/?embed`.
+import { useEffect, useRef } from 'react';
+import { useStore } from 'zustand';
+import { getWidget } from './boot';
+import { observeHeight } from './resize';
+import { WidgetControls } from './WidgetControls';
+import { WidgetOutput } from './WidgetOutput';
+import { WidgetStatus } from './WidgetStatus';
+import './embed.css';
+
+/** The compact widget that `/?embed` renders inside a host page's iframe. */
 export function EmbedApp() {
-  return null;
+  const widget = getWidget();
+  const { store, session, config, channel } = widget;
+  const blocked = useStore(store, (s) => s.blocked);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!root.current) return;
+    return observeHeight(root.current, (height) => void channel.post('typewriter:resize', { height }));
+  }, [channel]);
+
+  return (
+    <div ref={root} className="tw-embed" data-theme={config?.theme ?? 'auto'}>
+      {blocked.length > 0 || !session ? (
+        <div className="tw-embed__blocked" role="alert">
+          <p>
+            <strong>This Typewriter widget cannot start.</strong>
+          </p>
+          <ul>
+            {blocked.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <>
+          <WidgetStatus store={store} />
+          <WidgetOutput />
+          <WidgetControls session={session} store={store} showInput={config?.input ?? true} />
+        </>
+      )}
+      <p className="tw-embed__footer">
+        <a href={new URL('./', window.location.href).href} target="_blank" rel="noopener noreferrer">
+          Powered by Typewriter
+        </a>
+      </p>
+    </div>
+  );
 }

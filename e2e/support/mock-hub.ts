@@ -1,0 +1,201 @@
+/**
+ * A local stand-in for the Hugging Face Hub, serving the generated models in the Hub's URL layout:
+ *   GET  /{org}/{name}/resolve/{revision}/{file}                     (Range supported)
+ *   GET  /api/models/{org}/{name}/tree/{revision}?recursive=true     (sizes, git oid, lfs.oid = sha256)
+ * Any repo name that starts with a known model name maps to it (`typewriter/demo-cut-42` serves public/models/demo),
+ * so each test can use its own repo and its own cache entries.
+ * Test controls (never on the real Hub):
+ *   POST   /__control {repo, file, fault: 'cut'|'html'|'corrupt', afterBytes?, times?}  arm a fault
+ *   DELETE /__control                                                                 disarm all, reset counts
+ *   GET    /__requests?repo=ORG/NAME                                                  {count, paths}
+ * Started by Playwright as a webServer: `npx tsx e2e/support/mock-hub.ts` (port from TW_PORT_BASE, as ports.ts).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join, relative, resolve } from 'node:path';
+import { HUB_PORT } from './ports';
+
+const MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'public', 'models');
+const MODELS: Record<string, string> = { demo: 'demo', 'eos-test': 'eos-test' };
+
+interface Fault {
+  repo: string;
+  file: string;
+  fault: 'cut' | 'html' | 'corrupt';
+  afterBytes: number;
+  times: number;
+}
+
+let faults: Fault[] = [];
+const requests = new Map<string, string[]>();
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Expose-Headers': 'Content-Length, Content-Range, ETag, X-Linked-Etag, X-Linked-Size, Accept-Ranges',
+  // The app is cross-origin isolated (COEP require-corp).
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+function folderOf(repo: string): string | null {
+  const name = repo.split('/')[1] ?? '';
+  const base = Object.keys(MODELS)
+    .sort((a, b) => b.length - a.length)
+    .find((m) => name === m || name.startsWith(`${m}-`));
+  return base ? join(MODELS_DIR, MODELS[base] ?? base) : null;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(full) : [full];
+  });
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const gitOid = (bytes: Buffer) =>
+  createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+    .digest('hex');
+
+function tree(folder: string) {
+  return listFiles(folder).map((full) => {
+    const path = relative(folder, full).split('\\').join('/');
+    const bytes = readFileSync(full);
+    const lfs = path.endsWith('.onnx') ? { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } : undefined;
+    return { type: 'file', path, size: bytes.length, oid: gitOid(bytes), ...(lfs ? { lfs } : {}) };
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}) {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.writeHead(status, { ...CORS, 'Content-Length': String(bytes.length), ...headers });
+  res.end(bytes);
+}
+
+function takeFault(repo: string, file: string): Fault | null {
+  const fault = faults.find((f) => f.repo === repo && f.file === file && f.times > 0);
+  if (fault) fault.times--;
+  return fault ?? null;
+}
+
+function serveFile(req: IncomingMessage, res: ServerResponse, repo: string, file: string) {
+  const folder = folderOf(repo);
+  const full = folder ? resolve(folder, file) : null;
+  if (!folder || !full || !full.startsWith(folder) || !statSync(full, { throwIfNoEntry: false })?.isFile()) {
+    send(res, 404, 'Entry not found', { 'Content-Type': 'text/plain', 'X-Error-Code': 'EntryNotFound' });
+    return;
+  }
+  const fault = takeFault(repo, file);
+  if (fault?.fault === 'html') {
+    // What a captive portal or a misconfigured proxy answers: a web page with status 200.
+    send(res, 200, '<!doctype html><html><body>Sign in to the network</body></html>', {
+      'Content-Type': 'text/html; charset=utf-8',
+    });
+    return;
+  }
+  let bytes = readFileSync(full);
+  const etag = file.endsWith('.onnx') ? sha256(bytes) : gitOid(bytes);
+  const headers: Record<string, string> = {
+    'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
+    ETag: `"${etag}"`,
+    'Accept-Ranges': 'bytes',
+    ...(file.endsWith('.onnx') ? { 'X-Linked-Etag': `"${etag}"`, 'X-Linked-Size': String(bytes.length) } : {}),
+  };
+  if (fault?.fault === 'corrupt') {
+    bytes = Buffer.from(bytes);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+  }
+  const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]), bytes.length - 1) : bytes.length - 1;
+    send(res, 206, req.method === 'HEAD' ? Buffer.alloc(0) : bytes.subarray(start, end + 1), {
+      ...headers,
+      'Content-Range': `bytes ${start}-${end}/${bytes.length}`,
+    });
+    return;
+  }
+  if (fault?.fault === 'cut') {
+    // Promise the whole file, send part of it, then drop the connection.
+    res.writeHead(200, { ...CORS, ...headers, 'Content-Length': String(bytes.length) });
+    res.write(bytes.subarray(0, Math.min(fault.afterBytes, bytes.length - 1)), () => {
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    return;
+  }
+  if (req.method === 'HEAD') {
+    res.writeHead(200, { ...CORS, ...headers, 'Content-Length': String(bytes.length) });
+    res.end();
+    return;
+  }
+  send(res, 200, bytes, headers);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+}
+
+function count(repo: string, path: string) {
+  requests.set(repo, [...(requests.get(repo) ?? []), path]);
+}
+
+export function createMockHub() {
+  return createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const path = decodeURIComponent(url.pathname);
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, CORS);
+        res.end();
+        return;
+      }
+      if (path === '/__health') return send(res, 200, 'ok');
+      if (path === '/__control') {
+        if (req.method === 'DELETE') {
+          faults = [];
+          requests.clear();
+          return send(res, 204, '');
+        }
+        const body = await readJson(req);
+        faults.push({
+          repo: String(body.repo),
+          file: String(body.file),
+          fault: body.fault as Fault['fault'],
+          afterBytes: Number(body.afterBytes ?? 0),
+          times: Number(body.times ?? 1),
+        });
+        return send(res, 204, '');
+      }
+      if (path === '/__requests') {
+        const list = requests.get(url.searchParams.get('repo') ?? '') ?? [];
+        return send(res, 200, JSON.stringify({ count: list.length, paths: list }), {
+          'Content-Type': 'application/json',
+        });
+      }
+      const treeMatch = /^\/api\/models\/([^/]+\/[^/]+)\/tree\/([^/]+)\/?$/.exec(path);
+      if (treeMatch?.[1]) {
+        count(treeMatch[1], path);
+        const folder = folderOf(treeMatch[1]);
+        if (!folder) return send(res, 404, JSON.stringify({ error: 'Repository not found' }));
+        return send(res, 200, JSON.stringify(tree(folder)), { 'Content-Type': 'application/json' });
+      }
+      const fileMatch = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
+      if (fileMatch?.[1] && fileMatch[3]) {
+        count(fileMatch[1], fileMatch[3]);
+        return serveFile(req, res, fileMatch[1], fileMatch[3]);
+      }
+      send(res, 404, 'Not found', { 'Content-Type': 'text/plain' });
+    })().catch((error: unknown) => {
+      send(res, 500, String(error));
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  createMockHub().listen(HUB_PORT, () => process.stdout.write(`mock hub on http://localhost:${HUB_PORT}\n`));
+}

@@ -1,0 +1,214 @@
+import type {
+  EngineApi,
+  EngineStatus,
+  GenerateRequest,
+  GenerationStats,
+  LoadProgress,
+  LoadResult,
+  ModelSpec,
+  PeerRunResult,
+  StorageReport,
+  StreamEvent,
+} from '../../workers/protocol';
+
+export interface FakeEngineOptions {
+  /** Milliseconds between tokens. */
+  tokenIntervalMs?: number;
+  /** Milliseconds per load phase. */
+  loadStepMs?: number;
+  /** Token texts, cycled: token i is `words[i % words.length]`. */
+  words?: readonly string[];
+  /** Makes `load()` reject with this named error. */
+  loadError?: { name: string; message: string };
+  /** Makes `generate()` reject with this named error. */
+  generateError?: { name: string; message: string };
+  statsEvery?: number;
+}
+
+function named(e: { name: string; message: string }): Error {
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}
+
+const DEFAULT_WORDS = ['Hello', ' world', '.', ' This', ' is', ' a', ' fake', ' model', '.', '\n\n'];
+
+/**
+ * An in-thread EngineApi for UI tests: deterministic tokens on timers, a real
+ * pause (no tokens while paused), stop ending with done{stopped}, and load
+ * progress through every phase. Timers make it work with fake clocks.
+ */
+export class FakeEngine implements EngineApi {
+  readonly calls: { method: string; arg?: unknown }[] = [];
+  private state: EngineStatus['state'] = 'idle';
+  private model: LoadResult | null = null;
+  private paused = false;
+  private stopped = false;
+  private loadAbort: (() => void) | null = null;
+  private wake: (() => void) | null = null;
+  private forwardPasses = 0;
+
+  constructor(private readonly options: FakeEngineOptions = {}) {}
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  async load(spec: ModelSpec, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
+    this.calls.push({ method: 'load', arg: spec });
+    if (this.state === 'loading') throw named({ name: 'EngineBusy', message: 'A model is already loading.' });
+    this.state = 'loading';
+    this.model = null;
+    let cancelled = false;
+    this.loadAbort = () => (cancelled = true);
+    const step = this.options.loadStepMs ?? 10;
+    const total = 1000;
+    try {
+      const phases: LoadProgress['phase'][] = ['download', 'download', 'compile', 'warmup'];
+      for (const [i, phase] of phases.entries()) {
+        await this.sleep(step);
+        if (cancelled) throw named({ name: 'LoadCancelled', message: 'Loading was cancelled.' });
+        const loaded = Math.min(total, (i + 1) * 500);
+        onProgress?.({ phase, files: [], loaded, total, elapsedMs: (i + 1) * step });
+      }
+      if (this.options.loadError) throw named(this.options.loadError);
+      this.model = {
+        modelId: spec.source.kind === 'hub' ? spec.source.id : 'fake',
+        backend: 'wasm',
+        backendReason: 'no WebGPU adapter',
+        fellBack: false,
+        dtype: 'fp32',
+        threads: 1,
+        threadsReason: 'not cross-origin isolated',
+        contextLength: 4096,
+        vocabSize: 1024,
+        adapter: null,
+        randomWeights: true,
+        bytes: total,
+        fromCache: false,
+        loadMs: step * phases.length,
+      };
+      this.state = 'ready';
+      return this.model;
+    } catch (error) {
+      this.state = 'idle';
+      throw error;
+    } finally {
+      this.loadAbort = null;
+    }
+  }
+
+  async unload(): Promise<void> {
+    this.model = null;
+    this.state = 'idle';
+  }
+
+  async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
+    this.calls.push({ method: 'generate', arg: request });
+    if (!this.model) throw named({ name: 'ModelNotLoaded', message: 'No model is loaded. Load a model first.' });
+    if (this.state === 'generating' || this.state === 'paused')
+      throw named({ name: 'EngineBusy', message: 'A generation is already running.' });
+    if (this.options.generateError) throw named(this.options.generateError);
+    const maxTokens = request.maxTokens ?? 256;
+    const words = this.options.words ?? DEFAULT_WORDS;
+    const interval = this.options.tokenIntervalMs ?? 5;
+    const statsEvery = this.options.statsEvery ?? 4;
+    this.state = 'generating';
+    this.paused = false;
+    this.stopped = false;
+    let text = '';
+    const stats = (tokens: number): GenerationStats => ({
+      promptTokens: 10,
+      tokens,
+      maxTokens,
+      ttftMs: interval,
+      prefillTokPerS: 1000,
+      decodeTokPerS: 1000 / interval,
+      averageDecodeTokPerS: 1000 / interval,
+      elapsedMs: tokens * interval,
+      pausedMs: 0,
+      etaMs: (maxTokens - tokens) * interval,
+    });
+    const run = async (controller: ReadableStreamDefaultController<StreamEvent>) => {
+      controller.enqueue({
+        type: 'start',
+        requestId: request.requestId ?? 'fake-1',
+        promptTokens: 10,
+        maxTokens,
+        timestamp: Date.now(),
+      });
+      let index = 0;
+      let reason: 'length' | 'stopped' = 'length';
+      for (; index < maxTokens; index++) {
+        while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
+        if (this.stopped) {
+          reason = 'stopped';
+          break;
+        }
+        await this.sleep(interval);
+        if (this.stopped) {
+          reason = 'stopped';
+          break;
+        }
+        this.forwardPasses++;
+        const piece = words[index % words.length] ?? '';
+        text += piece;
+        controller.enqueue({ type: 'token', id: index % words.length, text: piece, index, timestamp: Date.now() });
+        if ((index + 1) % statsEvery === 0) controller.enqueue({ type: 'stats', stats: stats(index + 1) });
+      }
+      this.state = this.model ? 'ready' : 'idle';
+      controller.enqueue({ type: 'done', reason, text, stats: stats(index) });
+      controller.close();
+      this.pauseController = null;
+    };
+    return new ReadableStream<StreamEvent>({
+      start: (controller) => {
+        this.pauseController = controller;
+        void run(controller);
+      },
+    });
+  }
+
+  private pauseController: ReadableStreamDefaultController<StreamEvent> | null = null;
+
+  async pause(): Promise<void> {
+    this.calls.push({ method: 'pause' });
+    if (this.state !== 'generating') return;
+    this.paused = true;
+    this.state = 'paused';
+    this.pauseController?.enqueue({ type: 'paused', timestamp: Date.now() });
+  }
+
+  async resume(): Promise<void> {
+    this.calls.push({ method: 'resume' });
+    if (this.state !== 'paused') return;
+    this.paused = false;
+    this.state = 'generating';
+    this.pauseController?.enqueue({ type: 'resumed', timestamp: Date.now() });
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.calls.push({ method: 'stop' });
+    this.loadAbort?.();
+    this.stopped = true;
+    this.paused = false;
+    this.wake?.();
+  }
+
+  async status(): Promise<EngineStatus> {
+    return { state: this.state, model: this.model, forwardPasses: this.forwardPasses, queuedEvents: 0 };
+  }
+
+  async storage(): Promise<StorageReport> {
+    return { models: [], usage: 0, quota: null, persisted: null };
+  }
+
+  async deleteCachedModel(): Promise<void> {}
+
+  async clearCache(): Promise<void> {}
+
+  async peerGenerate(): Promise<PeerRunResult> {
+    return { tokenIds: [], text: '', ttftMs: 0, decodeTokPerS: 0, totalMs: 0 };
+  }
+}

@@ -1,0 +1,74 @@
+import { registerSW } from 'virtual:pwa-register';
+import { isGenerating } from '../state/generation-slice';
+import { appStore } from '../state/store';
+import { pwaStore } from './pwa-store';
+
+/**
+ * Registers the Workbox service worker (vite-plugin-pwa, registerType 'prompt') and keeps the PWA store in step.
+ * A new version waits until the user accepts it, and the page is never reloaded while a model is loading
+ * or generating: the reload waits for the engine to be idle.
+ */
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
+
+let updateServiceWorker: ((reload?: boolean) => Promise<void>) | null = null;
+let started = false;
+
+const engineBusy = (): boolean => {
+  const { generation, model } = appStore.getState();
+  return isGenerating(generation.status) || model.status === 'loading';
+};
+
+/** Runs `action` now, or as soon as no generation or load is running. */
+function whenEngineIdle(action: () => void): void {
+  if (!engineBusy()) {
+    action();
+    return;
+  }
+  pwaStore.setState({ updateDeferred: true });
+  const unsubscribe = appStore.subscribe(() => {
+    if (engineBusy()) return;
+    unsubscribe();
+    action();
+  });
+}
+
+function syncController(): void {
+  pwaStore.setState({ shellCached: navigator.serviceWorker.controller !== null });
+}
+
+export function registerServiceWorker(): void {
+  if (started) return;
+  started = true;
+  if (!('serviceWorker' in navigator)) {
+    pwaStore.setState({ serviceWorker: 'unsupported' });
+    return;
+  }
+  // A controlling worker is an activated one, and activation follows a complete precache.
+  syncController();
+  navigator.serviceWorker.addEventListener('controllerchange', syncController);
+  updateServiceWorker = registerSW({
+    immediate: true,
+    onNeedRefresh: () => pwaStore.setState({ updateAvailable: true }),
+    onOfflineReady: syncController,
+    // The new version took control (after the user accepted it here or in another tab): reload when idle.
+    onNeedReload: () => whenEngineIdle(() => window.location.reload()),
+    onRegisteredSW: (_url, registration) => {
+      pwaStore.setState({ serviceWorker: 'active' });
+      void navigator.serviceWorker.ready.then(syncController);
+      if (registration) setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
+    },
+    onRegisterError: (error: unknown) =>
+      pwaStore.setState({
+        serviceWorker: 'error',
+        serviceWorkerError: error instanceof Error ? error.message : String(error),
+      }),
+  });
+}
+
+/** The user accepted the update: activate the waiting worker, now or after the running generation. */
+export function applyUpdate(): void {
+  whenEngineIdle(() => {
+    pwaStore.setState({ updateDeferred: false });
+    void updateServiceWorker?.(true);
+  });
+}

@@ -1,0 +1,54 @@
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Splits streaming markdown into blocks at blank lines outside code fences.
+ * Finished blocks never change again, so the UI renders each once; appending
+ * rescans only the unfinished tail, never the whole message.
+ */
+export class BlockSplitter {
+  readonly blocks: string[] = [];
+  tail = '';
+  /** Offset in `tail` of the first line not yet classified. */
+  private scanned = 0;
+  /** The open fence marker (e.g. "```"), or null outside a code block. */
+  private fence: string | null = null;
+
+  /** Returns true when at least one block was finished by this chunk. */
+  append(chunk: string): boolean {
+    this.tail += chunk;
+    let finished = false;
+    let nl = this.tail.indexOf('\n', this.scanned);
+    while (nl !== -1) {
+      const line = this.tail.slice(this.scanned, nl);
+      if (this.fence) {
+        const close = line.trimStart();
+        if (close.startsWith(this.fence) && close.slice(this.fence.length).trim() === '') this.fence = null;
+      } else {
+        const open = FENCE_OPEN.exec(line);
+        if (open?.[1]) {
+          this.fence = open[1];
+        } else if (line.trim() === '') {
+          const block = this.tail.slice(0, this.scanned);
+          if (block.trim() !== '') {
+            this.blocks.push(block);
+            finished = true;
+          }
+          this.tail = this.tail.slice(nl + 1);
+          this.scanned = 0;
+          nl = this.tail.indexOf('\n');
+          continue;
+        }
+      }
+      this.scanned = nl + 1;
+      nl = this.tail.indexOf('\n', this.scanned);
+    }
+    return finished;
+  }
+}
+
+/** The blocks of a finished message, split exactly as they were while streaming. */
+export function splitBlocks(text: string): string[] {
+  const splitter = new BlockSplitter();
+  splitter.append(text);
+  return splitter.tail.trim() === '' ? [...splitter.blocks] : [...splitter.blocks, splitter.tail];
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { GenerateRequest } from '../../workers/protocol';
+import { createBridge } from '../engine/bridge';
+import { FakeEngine } from '../engine/fake-engine';
+import { buildMessages, createChatActions } from './chat-actions';
+import { createMemoryPersistence } from './persistence';
+import { createAppStore } from './store';
+
+const frames = { scheduleFrame: (cb: () => void) => setTimeout(cb, 0) as unknown as number, cancelFrame: clearTimeout };
+
+async function setup() {
+  const engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1 });
+  const store = createAppStore();
+  const bridge = createBridge(engine, store, frames);
+  const persistence = createMemoryPersistence();
+  const chat = createChatActions(bridge, persistence);
+  await chat.hydrate();
+  await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
+  store.getState().samplingChanged('maxTokens', '4');
+  const settled = () =>
+    new Promise<void>((resolve) => {
+      const check = () =>
+        store.getState().chat.current.messages.some((m) => m.status === 'streaming') ? setTimeout(check, 2) : resolve();
+      check();
+    });
+  return { engine, store, bridge, persistence, chat, settled };
+}
+
+describe('chat actions', () => {
+  it('sends the history through the template with the system prompt first', async () => {
+    const { engine, store, chat, settled } = await setup();
+    store.getState().settingsChanged({ systemPrompt: 'Be brief.' });
+    await chat.send('One');
+    await settled();
+    await chat.send('Two');
+    await settled();
+    const requests = engine.calls.filter((c) => c.method === 'generate').map((c) => c.arg as GenerateRequest);
+    expect(requests[1]?.messages?.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(requests[1]?.messages?.[0]?.content).toBe('Be brief.');
+    expect(requests[1]?.maxTokens).toBe(4);
+    expect(store.getState().chat.current.messages.map((m) => m.status)).toEqual([
+      'complete',
+      'complete',
+      'complete',
+      'complete',
+    ]);
+  });
+
+  it('persists on completion, and a fresh app restores the conversation and settings', async () => {
+    const { store, persistence, chat, settled, bridge } = await setup();
+    await chat.send('Remember this');
+    await settled();
+    await new Promise((r) => setTimeout(r, 450)); // settings save is debounced
+    const again = createAppStore();
+    const restored = createChatActions(createBridge(bridge.engine, again, frames), persistence);
+    await restored.hydrate();
+    expect(again.getState().chat.current.messages.map((m) => m.content)).toEqual(
+      store.getState().chat.current.messages.map((m) => m.content),
+    );
+    expect(again.getState().chat.list).toHaveLength(1);
+    expect(again.getState().settings.sampling.maxTokens).toBe('4');
+  });
+
+  it('does not send with an invalid setting, and says which field', async () => {
+    const { store, chat, engine } = await setup();
+    store.getState().samplingChanged('topP', '2');
+    expect(await chat.send('Hello')).toBe(false);
+    expect(store.getState().errors.fields.topP).toMatch(/^topP must be/);
+    expect(store.getState().errors.banner?.name).toBe('InvalidParams');
+    expect(engine.calls.some((c) => c.method === 'generate')).toBe(false);
+  });
+
+  it('regenerate replaces the last answer; delete removes a stored conversation', async () => {
+    const { store, chat, settled, persistence } = await setup();
+    await chat.send('Hi');
+    await settled();
+    await chat.regenerate();
+    await settled();
+    expect(store.getState().chat.current.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    const id = store.getState().chat.current.id;
+    await chat.deleteConversation(id);
+    expect(await persistence.loadConversation(id)).toBeUndefined();
+    expect(store.getState().chat.current.messages).toHaveLength(0);
+  });
+
+  it('buildMessages skips failed and empty turns', () => {
+    expect(
+      buildMessages('', [
+        { id: '1', role: 'user', content: 'a', status: 'complete' },
+        { id: '2', role: 'assistant', content: '', status: 'error' },
+        { id: '3', role: 'user', content: 'b', status: 'complete' },
+      ]),
+    ).toEqual([
+      { role: 'user', content: 'a' },
+      { role: 'user', content: 'b' },
+    ]);
+  });
+});

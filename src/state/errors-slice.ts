@@ -1,0 +1,39 @@
+import type { FieldErrors } from './sampling';
+import type { SliceCreator } from './store-types';
+
+export interface BannerError {
+  name: string;
+  message: string;
+  /** Offered as a Retry button when repeating the action can help. */
+  retry: (() => void) | null;
+}
+
+export interface ErrorsState {
+  banner: BannerError | null;
+  /** Per sampling field: the client check's or the engine's message. */
+  fields: FieldErrors;
+}
+
+export interface ErrorsSlice {
+  errors: ErrorsState;
+  errorShown(error: { name: string; message: string }, retry?: (() => void) | null): void;
+  errorDismissed(): void;
+  fieldErrorsSet(fields: FieldErrors): void;
+}
+
+/** Only name and message are shown: an Error's toString or stack is never user-facing. */
+export function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name || 'Error', message: error.message };
+  const e = error as { name?: unknown; message?: unknown } | null;
+  if (e && typeof e.message === 'string')
+    return { name: typeof e.name === 'string' ? e.name : 'Error', message: e.message };
+  return { name: 'Error', message: String(error) };
+}
+
+export const createErrorsSlice: SliceCreator<ErrorsSlice> = (set) => ({
+  errors: { banner: null, fields: {} },
+  errorShown: (error, retry = null) =>
+    set((s) => ({ errors: { ...s.errors, banner: { name: error.name, message: error.message, retry } } })),
+  errorDismissed: () => set((s) => ({ errors: { ...s.errors, banner: null } })),
+  fieldErrorsSet: (fields) => set((s) => ({ errors: { ...s.errors, fields } })),
+});

@@ -1,0 +1,65 @@
+import type { EngineErrorName, FinishReason, GenerationStats } from '../../workers/protocol';
+import type { SliceCreator } from './store-types';
+
+export type GenerationStatus = 'idle' | 'starting' | 'generating' | 'paused' | 'done' | 'error';
+
+/** The one generation that is streaming (or last streamed). Written by the bridge, at most once per frame. */
+export interface GenerationState {
+  status: GenerationStatus;
+  requestId: string | null;
+  /** Who started it ("chat", "embed", ...): lets several views share one engine. */
+  owner: string | null;
+  text: string;
+  /** Finished markdown blocks: append-only, the array only changes when a block completes. */
+  blocks: readonly string[];
+  /** The growing, unfinished block. */
+  tail: string;
+  tokens: number;
+  promptTokens: number;
+  maxTokens: number;
+  stats: GenerationStats | null;
+  /** Decode tok/s samples over the run, for the sparkline. */
+  rateHistory: readonly number[];
+  finishReason: FinishReason | null;
+  error: { name: EngineErrorName | string; message: string } | null;
+}
+
+export interface GenerationSlice {
+  generation: GenerationState;
+  generationStarted(requestId: string, owner: string | null): void;
+  /** One frame's worth of stream events, merged by the bridge. */
+  generationPatched(patch: Partial<GenerationState>): void;
+  generationFinished(reason: FinishReason, text: string, stats: GenerationStats): void;
+  generationFailed(error: { name: string; message: string }): void;
+}
+
+export const initialGenerationState: GenerationState = {
+  status: 'idle',
+  requestId: null,
+  owner: null,
+  text: '',
+  blocks: [],
+  tail: '',
+  tokens: 0,
+  promptTokens: 0,
+  maxTokens: 0,
+  stats: null,
+  rateHistory: [],
+  finishReason: null,
+  error: null,
+};
+
+export const isGenerating = (status: GenerationStatus): boolean =>
+  status === 'starting' || status === 'generating' || status === 'paused';
+
+export const createGenerationSlice: SliceCreator<GenerationSlice> = (set) => ({
+  generation: initialGenerationState,
+  generationStarted: (requestId, owner) =>
+    set({ generation: { ...initialGenerationState, status: 'starting', requestId, owner } }),
+  generationPatched: (patch) => set((s) => ({ generation: { ...s.generation, ...patch } })),
+  generationFinished: (reason, text, stats) =>
+    set((s) => ({
+      generation: { ...s.generation, status: 'done', finishReason: reason, text, stats, tokens: stats.tokens },
+    })),
+  generationFailed: (error) => set((s) => ({ generation: { ...s.generation, status: 'error', error } })),
+});

@@ -1,0 +1,38 @@
+import type { BackendPreference } from '../../workers/protocol';
+import { DEFAULT_SAMPLING_DRAFT, type SamplingDraft, type SamplingField } from './sampling';
+import type { SliceCreator } from './store-types';
+
+export const DEFAULT_HUB_HOST = 'https://huggingface.co';
+
+export interface Settings {
+  systemPrompt: string;
+  sampling: SamplingDraft;
+  /** Where Hub model ids are fetched from; tests point it at a local mock. */
+  hubHost: string;
+  backend: BackendPreference;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  systemPrompt: 'You are a helpful assistant.',
+  sampling: DEFAULT_SAMPLING_DRAFT,
+  hubHost: DEFAULT_HUB_HOST,
+  backend: 'auto',
+};
+
+export interface SettingsSlice {
+  settings: Settings;
+  settingsChanged(patch: Partial<Omit<Settings, 'sampling'>>): void;
+  samplingChanged(field: SamplingField, value: string): void;
+  settingsHydrated(saved: Partial<Settings>): void;
+}
+
+export const createSettingsSlice: SliceCreator<SettingsSlice> = (set) => ({
+  settings: DEFAULT_SETTINGS,
+  settingsChanged: (patch) => set((s) => ({ settings: { ...s.settings, ...patch } })),
+  samplingChanged: (field, value) =>
+    set((s) => ({ settings: { ...s.settings, sampling: { ...s.settings.sampling, [field]: value } } })),
+  settingsHydrated: (saved) =>
+    set((s) => ({
+      settings: { ...s.settings, ...saved, sampling: { ...s.settings.sampling, ...(saved.sampling ?? {}) } },
+    })),
+});

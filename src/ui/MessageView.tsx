@@ -1,0 +1,81 @@
+import { memo, useMemo } from 'react';
+import { splitBlocks } from '../state/blocks';
+import type { ChatEntry } from '../state/chat-slice';
+import { useAppStore } from '../state/hooks';
+import { formatDuration, formatRate } from './format';
+import { MarkdownBlock } from './MarkdownBlock';
+
+const REASON_TEXT = {
+  eos: 'finished',
+  length: 'reached max tokens',
+  'stop-sequence': 'hit a stop sequence',
+  stopped: 'stopped',
+} as const;
+
+function MessageFooter({ entry }: { entry: ChatEntry }) {
+  const { stats } = entry;
+  return (
+    <footer className="msg-footer">
+      {entry.status === 'stopped' && <span className="badge badge-stopped">Stopped — partial answer</span>}
+      {entry.status === 'error' && <span className="badge badge-error">{entry.error ?? 'Failed'}</span>}
+      {stats && (
+        <span className="msg-stats">
+          {stats.tokens} tokens · {formatRate(stats.averageDecodeTokPerS)} · TTFT {formatDuration(stats.ttftMs)}
+          {entry.reason && entry.status !== 'stopped' ? ` · ${REASON_TEXT[entry.reason]}` : ''}
+        </span>
+      )}
+    </footer>
+  );
+}
+
+/** A message whose text is final: split and rendered once. */
+export const CommittedMessage = memo(function CommittedMessage({ entry }: { entry: ChatEntry }) {
+  const blocks = useMemo(() => (entry.role === 'assistant' ? splitBlocks(entry.content) : []), [entry]);
+  return (
+    <article
+      className={`msg msg-${entry.role}`}
+      data-role={entry.role}
+      data-status={entry.status}
+      aria-label={entry.role === 'user' ? 'You' : 'Assistant'}
+    >
+      {entry.role === 'user' ? (
+        <p className="msg-user-text">{entry.content}</p>
+      ) : (
+        blocks.map((b, i) => <MarkdownBlock key={i} source={b} />)
+      )}
+      {entry.role === 'assistant' && <MessageFooter entry={entry} />}
+    </article>
+  );
+});
+
+/** Re-renders only when a block finishes (rare), never per token. */
+const FinishedBlocks = memo(function FinishedBlocks() {
+  const blocks = useAppStore((s) => s.generation.blocks);
+  return blocks.map((b, i) => <MarkdownBlock key={i} source={b} />);
+});
+
+/** The growing block: the only markdown re-parsed while streaming, once per frame. */
+function TailBlock() {
+  const tail = useAppStore((s) => s.generation.tail);
+  return <MarkdownBlock className="md-block md-tail" source={tail} />;
+}
+
+/** The assistant message being written, read straight from the live generation state. */
+export function LiveMessage({ entry }: { entry: ChatEntry }) {
+  const status = useAppStore((s) => s.generation.status);
+  const paused = status === 'paused';
+  return (
+    <article
+      className={`msg msg-assistant is-streaming${paused ? ' is-paused' : ''}`}
+      data-role="assistant"
+      data-status={paused ? 'paused' : 'streaming'}
+      aria-label="Assistant"
+      aria-busy="true"
+      data-entry={entry.id}
+    >
+      <FinishedBlocks />
+      <TailBlock />
+      {paused && <span className="badge badge-paused">Paused</span>}
+    </article>
+  );
+}

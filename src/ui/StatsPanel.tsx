@@ -1,0 +1,75 @@
+import { useAppStore } from '../state/hooks';
+import { isGenerating } from '../state/generation-slice';
+import { formatDuration, formatEta, formatRate, fraction } from './format';
+import { sparkline } from './sparkline';
+
+const SPARK_W = 120;
+const SPARK_H = 28;
+
+function Sparkline() {
+  const rates = useAppStore((s) => s.generation.rateHistory);
+  const { path, max } = sparkline(rates, SPARK_W, SPARK_H);
+  return (
+    <svg
+      className="sparkline"
+      width={SPARK_W}
+      height={SPARK_H}
+      viewBox={`0 0 ${SPARK_W} ${SPARK_H}`}
+      role="img"
+      aria-label={path ? `Decode speed over this run, peak ${formatRate(max)}` : 'Decode speed: not enough data yet'}
+    >
+      {path && <path d={path} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />}
+    </svg>
+  );
+}
+
+/** Live figures of the current (or last) generation, from the engine's stats events. */
+export function StatsPanel() {
+  const g = useAppStore((s) => s.generation);
+  if (g.status === 'idle') return null;
+  const { stats } = g;
+  const tokens = Math.max(g.tokens, stats?.tokens ?? 0);
+  const max = g.maxTokens || stats?.maxTokens || 0;
+  const done = fraction(tokens, max);
+  const running = isGenerating(g.status);
+  return (
+    <section className="stats" aria-label="Generation stats">
+      {running && (
+        <div className="gen-progress">
+          <progress max={1} value={done ?? 0} aria-label="Tokens generated of max tokens" />
+          <span>
+            {tokens} / {max} tokens · {formatEta(g.status === 'paused' ? null : stats?.etaMs)}
+          </span>
+        </div>
+      )}
+      <dl className="stats-grid">
+        <div>
+          <dt>Decode</dt>
+          <dd data-stat="decode">{formatRate(stats?.decodeTokPerS ?? stats?.averageDecodeTokPerS)}</dd>
+        </div>
+        <div>
+          <dt>First token</dt>
+          <dd data-stat="ttft">TTFT {formatDuration(stats?.ttftMs)}</dd>
+        </div>
+        <div className="stat-extra">
+          <dt>Prefill</dt>
+          <dd>
+            {formatRate(stats?.prefillTokPerS)} · {g.promptTokens} prompt tokens
+          </dd>
+        </div>
+        <div className="stat-extra">
+          <dt>Output</dt>
+          <dd>
+            {tokens} tokens in {formatDuration(stats?.elapsedMs)}
+          </dd>
+        </div>
+        <div className="spark-cell">
+          <dt>Speed over run</dt>
+          <dd>
+            <Sparkline />
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

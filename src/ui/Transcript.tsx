@@ -1,0 +1,57 @@
+import type { MouseEvent } from 'react';
+import { useAppStore } from '../state/hooks';
+import { CommittedMessage, LiveMessage } from './MessageView';
+import { useAutoScroll } from './useAutoScroll';
+
+function copyCode(event: MouseEvent<HTMLElement>) {
+  const button = (event.target as HTMLElement).closest<HTMLButtonElement>('[data-copy-code]');
+  const code = button?.parentElement?.querySelector('pre')?.textContent;
+  if (!button || code === undefined || code === null) return;
+  void navigator.clipboard?.writeText(code).then(
+    () => {
+      button.textContent = 'Copied';
+      setTimeout(() => (button.textContent = 'Copy'), 1500);
+    },
+    () => (button.textContent = 'Copy failed'),
+  );
+}
+
+function EmptyState() {
+  const status = useAppStore((s) => s.model.status);
+  return (
+    <div className="empty">
+      <h2>Ask anything</h2>
+      <p>
+        The model runs in this tab: nothing you type leaves your device.{' '}
+        {status === 'ready'
+          ? 'Type a message below.'
+          : status === 'loading'
+            ? 'The model is getting ready…'
+            : 'Load a model in Settings to start.'}
+      </p>
+    </div>
+  );
+}
+
+export function Transcript() {
+  const messages = useAppStore((s) => s.chat.current.messages);
+  const { scrollerRef, contentRef, detached, scrollToBottom } = useAutoScroll();
+
+  return (
+    <div className="transcript-wrap">
+      <div className="transcript" ref={scrollerRef} onClick={copyCode}>
+        <div role="log" aria-label="Conversation" aria-live="off" ref={contentRef} className="transcript-inner">
+          {messages.length === 0 && <EmptyState />}
+          {messages.map((m) =>
+            m.status === 'streaming' ? <LiveMessage key={m.id} entry={m} /> : <CommittedMessage key={m.id} entry={m} />,
+          )}
+        </div>
+      </div>
+      {detached && (
+        <button type="button" className="jump" onClick={scrollToBottom}>
+          Jump to latest ↓
+        </button>
+      )}
+    </div>
+  );
+}
