@@ -7,6 +7,8 @@ const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'cross-origin',
+  // Public static files: a sandboxed embed (opaque origin) fetches its module scripts with CORS.
+  'Access-Control-Allow-Origin': '*',
 };
 
 /**

@@ -112,3 +112,15 @@ test.describe('The widget refuses commands from senders it does not trust', () =
     expect((await widgetState(frame)).generations).toBe(1);
   });
 });
+
+test('a sandboxed iframe without allow-same-origin explains what the host must change', async ({ page }) => {
+  const html = `<!doctype html><meta charset="utf-8"><title>Host</title>
+<iframe id="w" sandbox="allow-scripts" src="${widgetSrc()}" style="width:600px;height:300px"></iframe>`;
+  await page.goto(pasteUrl(html));
+  let frame: ReturnType<Page['frames']>[number] | undefined;
+  await expect
+    .poll(() => (frame = page.frames().find((f) => f.url().startsWith(`${APP_ORIGIN}/?embed`))) !== undefined)
+    .toBe(true);
+  await expect(frame!.getByText(/allow-same-origin/)).toBeVisible();
+  await expect(frame!.getByRole('button', { name: 'Send' })).toHaveCount(0);
+});

@@ -13,14 +13,11 @@ test.describe('storage quota', () => {
     // the page, for the manager), before the load.
     await expect.poll(() => page.workers().some((w) => w.url().includes('engine.worker'))).toBe(true);
     const engineWorker = page.workers().find((w) => w.url().includes('engine.worker'))!;
-    for (const scope of [page, engineWorker]) {
-      await scope.evaluate(
-        ([u, q]) => {
-          StorageManager.prototype.estimate = async () => ({ usage: u, quota: q });
-        },
-        [usage, quota] as const,
-      );
-    }
+    const stub = ([u, q]: readonly [number, number]) => {
+      StorageManager.prototype.estimate = async () => ({ usage: u, quota: q });
+    };
+    await page.evaluate(stub, [usage, quota] as const);
+    await engineWorker.evaluate(stub, [usage, quota] as const);
 
     const repo = uniqueRepo('quota');
     const outcome = await engineLoad(page, hubSpec(repo));

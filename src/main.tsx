@@ -1,19 +1,25 @@
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bundledSpec } from './catalog';
-import { getAppBridge } from './engine/bridge';
+import { getAppBridge, type Bridge } from './engine/bridge';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
 
 const root = createRoot(document.getElementById('root')!);
-const bridge = getAppBridge();
-const { engine, store } = bridge;
-(window as unknown as { __typewriter: unknown }).__typewriter = { engine, bridge, store };
-
 const params = new URLSearchParams(location.search);
-if (params.has('harness')) {
-  // The engine-only page used by e2e/engine.spec.ts: no UI, and nothing loads by itself.
-} else if (params.has('embed')) {
+
+/** Tests and the curious reach the engine here. */
+function expose(bridge: Bridge): void {
+  (window as unknown as { __typewriter: unknown }).__typewriter = {
+    engine: bridge.engine,
+    bridge,
+    store: bridge.store,
+  };
+}
+
+if (params.has('embed')) {
+  // The widget creates the bridge itself, after checking that a worker can run here at all
+  // (a sandboxed iframe without allow-same-origin cannot start one, and must say so instead).
   const EmbedApp = lazy(() => import('./embed/widget/EmbedApp').then((m) => ({ default: m.EmbedApp })));
   root.render(
     <StrictMode>
@@ -22,7 +28,12 @@ if (params.has('harness')) {
       </Suspense>
     </StrictMode>,
   );
+} else if (params.has('harness')) {
+  // The engine-only page used by e2e/engine.spec.ts: no UI, and nothing loads by itself.
+  expose(getAppBridge());
 } else {
+  const bridge = getAppBridge();
+  expose(bridge);
   const { App } = await import('./App');
   const persistence = typeof indexedDB === 'undefined' ? createMemoryPersistence() : createIdbPersistence();
   const chat = createChatActions(bridge, persistence);
@@ -33,5 +44,5 @@ if (params.has('harness')) {
   );
   // Settings first, so the bundled model loads with the saved backend preference; it works offline.
   await chat.hydrate();
-  void bridge.load(bundledSpec(store.getState().settings.backend), 'Bundled test model');
+  void bridge.load(bundledSpec(bridge.store.getState().settings.backend), 'Bundled test model');
 }

@@ -1,0 +1,100 @@
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+
+const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WEBGPU = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--disable-vulkan-surface',
+];
+const AS_ROOT = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+/** measureUserAgentSpecificMemory otherwise waits for the next natural GC (up to 20 s). */
+const EAGER_MEMORY = ['--enable-blink-features=ForceEagerMeasureMemory'];
+
+export type BrowserKind = 'wasm' | 'webgpu';
+
+/**
+ * Two launches of the same Chromium binary: one without WebGPU flags (no adapter, so the
+ * real UI's `auto` picks WASM as it would for a user without a GPU) and one with SwiftShader.
+ */
+export async function launch(kind: BrowserKind): Promise<Browser> {
+  const args = [...QUIET, ...AS_ROOT, ...EAGER_MEMORY, ...(kind === 'webgpu' ? WEBGPU : [])];
+  return chromium.launch({ executablePath: EXECUTABLE, args });
+}
+
+/** A fresh context has an empty HTTP cache; service workers are blocked so they never answer model requests. */
+export function newContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({ baseURL, serviceWorkers: 'block' });
+}
+
+export async function pageHeap(page: Page): Promise<{ usedBytes: number; totalBytes: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const usage = await cdp.send('Runtime.getHeapUsage');
+    return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Main-thread task time of the page so far (CDP Performance.getMetrics `TaskDuration`, seconds). */
+export async function openMetrics(page: Page): Promise<{ taskSeconds(): Promise<number>; close(): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return {
+    async taskSeconds() {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+    },
+    close: () => cdp.detach(),
+  };
+}
+
+function readProc(pid: string, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Resident memory of the renderer processes of the browsers this Node process launched
+ * (Linux /proc; other engineers' Chromiums on the machine are not our descendants).
+ * It includes the page, its workers and their WASM heaps.
+ */
+export function rendererRssBytes(): number | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return null;
+  }
+  const parent = new Map<string, string>();
+  for (const pid of pids) {
+    const stat = readProc(pid, 'stat');
+    const ppid = /\) \S+ (\d+)/.exec(stat)?.[1];
+    if (ppid) parent.set(pid, ppid);
+  }
+  const ours = (pid: string): boolean => {
+    for (let p: string | undefined = pid, depth = 0; p && depth < 10; p = parent.get(p), depth++) {
+      if (p === String(process.pid)) return true;
+    }
+    return false;
+  };
+  let total = 0;
+  let found = false;
+  for (const pid of pids) {
+    if (!readProc(pid, 'cmdline').includes('--type=renderer') || !ours(pid)) continue;
+    const rss = /VmRSS:\s+(\d+) kB/.exec(readProc(pid, 'status'));
+    if (rss) {
+      total += Number(rss[1]) * 1024;
+      found = true;
+    }
+  }
+  return found ? total : null;
+}
