@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import {
   bridgeLoad,
   generateTokens,
@@ -12,6 +12,12 @@ import {
 } from './support/pwa-helpers';
 import { HUB_PORT } from './support/ports';
 
+/** The model manager lives in the settings panel. */
+async function openSettings(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Settings' });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
 const DEMO = resolve(import.meta.dirname, '..', 'public', 'models', 'demo');
 
 test.describe('model manager', () => {
@@ -21,6 +27,7 @@ test.describe('model manager', () => {
     const repo = uniqueRepo('manager');
     expect(await bridgeLoad(page, hubSpec(repo))).not.toBeNull();
     const key = `localhost:${HUB_PORT}/${repo}`;
+    await openSettings(page);
     const manager = page.getByRole('region', { name: 'Model manager' });
     // The manager refreshes after a load; the row shows the repo and its size.
     await expect(manager.locator(`[data-model-key="${key}"]`)).toContainText(/1\.\d MB/);
@@ -59,6 +66,7 @@ test.describe('model folder from disk', () => {
       attempts.push(route.request().url());
       return route.abort('internetdisconnected');
     });
+    await openSettings(page);
     await page.getByLabel('Model folder').setInputFiles(join(folders, 'demo'));
     await expect
       .poll(() =>
@@ -82,6 +90,7 @@ test.describe('model folder from disk', () => {
   ] as const) {
     test(`a folder with a missing or invalid ${file} is refused, naming it`, async ({ page }) => {
       await page.goto('/');
+      await openSettings(page);
       await page.getByLabel('Model folder').setInputFiles(join(folders, folder));
       const alert = page.getByRole('region', { name: 'Model manager' }).getByRole('alert');
       await expect(alert).toContainText(file);

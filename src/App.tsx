@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { EmbedDialog } from './embed/EmbedDialog';
+import { bundledFallback } from './engine/bridge';
 import { PwaStatusBar } from './pwa/PwaPanel';
 import { StoreContext } from './state/hooks';
+import { eventLogFor } from './streams/event-log';
 import { BackendBadge } from './ui/BackendBadge';
 import { Composer } from './ui/Composer';
 import { ConversationList } from './ui/ConversationList';
@@ -77,9 +79,19 @@ function Shortcuts({ services }: { services: Services }) {
   return null;
 }
 
+/** The chat app's stream readers: the event log from the first generation on, and the bundled-model fallback. */
+function useStreamTools({ bridge }: Services): void {
+  eventLogFor(bridge);
+  useEffect(() => {
+    bridge.setLoadFallback(bundledFallback);
+    return () => bridge.setLoadFallback(null);
+  }, [bridge]);
+}
+
 /** The chat app: conversations on the left, the typewriter in the middle, settings on the right. */
 export function App({ services }: { services: Services }) {
   const [panel, setPanel] = useState<Panel>('none');
+  useStreamTools(services);
   return (
     <StoreContext.Provider value={services.bridge.store}>
       <ServicesContext.Provider value={services}>

@@ -164,6 +164,8 @@ export interface EngineStatus {
   model: LoadResult | null;
   /** Forward passes run since the worker started: lets tests prove pause runs none. */
   forwardPasses: number;
+  /** Milliseconds spent inside forward passes, for telling model time from pipeline overhead. */
+  forwardMs: number;
   /** Tokens produced but not yet read by the consumer. */
   queuedEvents: number;
 }

@@ -130,13 +130,13 @@ describe('bridge', () => {
   it('shows a failed load in the banner with a Retry, and a cancelled load as a note', async () => {
     const store = createAppStore();
     const failing = createBridge(
-      new FakeEngine({ loadStepMs: 1, loadError: { name: 'NetworkError', message: 'Host unreachable.' } }),
+      new FakeEngine({ loadStepMs: 1, loadError: { name: 'ModelFileMissing', message: 'No onnx/model.onnx.' } }),
       store,
       manualFrames(),
     );
     expect(await failing.load({ source: { kind: 'hub', id: 'a/b' } })).toBeNull();
     expect(store.getState().model.status).toBe('error');
-    expect(store.getState().errors.banner).toMatchObject({ name: 'NetworkError', message: 'Host unreachable.' });
+    expect(store.getState().errors.banner).toMatchObject({ name: 'ModelFileMissing', message: 'No onnx/model.onnx.' });
     expect(store.getState().errors.banner?.retry).toBeTypeOf('function');
 
     const slow = createBridge(new FakeEngine({ loadStepMs: 20 }), store, manualFrames());

@@ -13,10 +13,20 @@ import { describeError } from '../state/errors-slice';
 import type { GenerationState } from '../state/generation-slice';
 import { appendBounded, trackLoadSpeed, type ByteSample } from '../state/load-speed';
 import { appStore, type AppStore } from '../state/store';
+import { createDebugLogger, debugRequested } from '../streams/debug-log';
+import { DisplayPipeline } from '../streams/display-pipeline';
+import { Multicast } from '../streams/multicast';
+import type { StreamContext } from '../streams/event-log';
+import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
 import { createWorkerEngine, type WorkerEngine } from './worker-engine';
 
+export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
+
+/** Every raw stream event of every generation, with the operation it belongs to. */
+export type StreamListener = (event: StreamEvent, context: StreamContext) => void;
+
 export interface GenerateOptions {
-  /** Called synchronously with every raw stream event, before the store sees it (e.g. to postMessage it). */
+  /** Called synchronously with this generation's raw stream events, before the store sees them (e.g. to postMessage them). A subscription under the hood. */
   onEvent?: (event: StreamEvent) => void;
   /** Tags the live generation in the store so a view can tell whether it started it. */
   owner?: string;
@@ -41,8 +51,15 @@ export interface Bridge {
   pause(): Promise<void>;
   resume(): Promise<void>;
   togglePause(): Promise<void>;
-  /** Ends the running generation (keeping its text) or cancels a load. */
+  /** Ends the running generation (keeping its text) or cancels a load, including a wait to retry. */
   stop(): Promise<void>;
+  /**
+   * Adds a reader of the one token stream (event log, debug log, embed forwarding):
+   * called synchronously with every event of every generation, before the store. Returns unsubscribe.
+   */
+  subscribe(listener: StreamListener): () => void;
+  /** What to load when a model cannot be downloaded after the retries; null (the default) for nothing. */
+  setLoadFallback(fallback: LoadFallback | null): void;
   dispose(): void;
 }
 
@@ -54,9 +71,17 @@ export interface BridgeOptions {
   maxRatePoints?: number;
   /** How often the engine sends stats events. */
   statsIntervalMs?: number;
+  /** Whether to log bridge and engine events to the console. */
+  debug?: () => boolean;
+  random?: () => number;
 }
 
 interface LiveRun {
+  context: StreamContext;
+  display: DisplayPipeline;
+  /** Active (unpaused) ms from the latest stats, for chars/s. */
+  activeMs: number | null;
+  analysisChanged: boolean;
   pendingText: string[];
   pendingPatch: Partial<GenerationState>;
   text: string;
@@ -93,6 +118,11 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   const now = options.now ?? (() => performance.now());
   const maxRatePoints = options.maxRatePoints ?? 240;
   const statsIntervalMs = options.statsIntervalMs ?? 250;
+  const debug = createDebugLogger(options.debug ?? (() => false));
+  const listeners = new Multicast<Parameters<StreamListener>>('bridge stream');
+  listeners.subscribe(debug.event);
+  let loadFallback: LoadFallback | null = null;
+  let loadAbort: AbortController | null = null;
 
   let frame: number | null = null;
   let live: LiveRun | null = null;
@@ -124,16 +154,37 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
       const chunk = run.pendingText.join('');
       run.pendingText.length = 0;
       run.text += chunk;
-      if (run.splitter.append(chunk)) patch.blocks = [...run.splitter.blocks];
-      patch.tail = run.splitter.tail;
+      run.display.push(chunk);
+      run.analysisChanged = true;
       patch.text = run.text;
       patch.tokens = run.tokens;
+    }
+    // Pause freezes the paced display too; the rest shows on resume, or at once on stop/done.
+    const shown = run.paused ? '' : run.display.release(now());
+    if (shown) show(run, shown, patch);
+    if (run.display.waiting > 0 && !run.paused) requestFrame();
+    if (run.analysisChanged) {
+      patch.analysis = run.display.analysis(run.activeMs);
+      run.analysisChanged = false;
     }
     if (run.ratesChanged) {
       patch.rateHistory = [...run.rates];
       run.ratesChanged = false;
     }
     if (Object.keys(patch).length > 0) store.getState().generationPatched(patch);
+  }
+
+  function show(run: LiveRun, text: string, patch: Partial<GenerationState>): void {
+    if (run.splitter.append(text)) patch.blocks = [...run.splitter.blocks];
+    patch.tail = run.splitter.tail;
+  }
+
+  /** The run ended: pacing and the filters' hold-back end too, and everything received is in the store. */
+  function finishDisplay(run: LiveRun): void {
+    flushNow();
+    const rest = run.display.finish();
+    if (rest) show(run, rest, run.pendingPatch);
+    flushNow();
   }
 
   function requestFrame(): void {
@@ -168,17 +219,21 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         break;
       case 'stats':
         run.pendingPatch.stats = event.stats;
+        run.activeMs = event.stats.elapsedMs;
+        run.analysisChanged = true;
         if (event.stats.decodeTokPerS !== null) {
           run.rates = appendBounded(run.rates, event.stats.decodeTokPerS, maxRatePoints);
           run.ratesChanged = true;
         }
         break;
       case 'done':
-        flushNow();
+        run.activeMs = event.stats.elapsedMs;
+        run.analysisChanged = true;
+        finishDisplay(run);
         store.getState().generationFinished(event.reason, event.text, event.stats);
         return { reason: event.reason, text: event.text, stats: event.stats, error: null };
       case 'error': {
-        flushNow();
+        finishDisplay(run);
         const error = { name: event.name, message: event.message };
         store.getState().generationFailed(error);
         return { reason: 'error', text: run.text, stats: store.getState().generation.stats, error };
@@ -188,13 +243,9 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     return null;
   }
 
-  async function consume(
-    run: LiveRun,
-    request: GenerateRequest,
-    onEvent: GenerateOptions['onEvent'],
-  ): Promise<GenerationOutcome> {
+  async function consume(run: LiveRun, request: GenerateRequest): Promise<GenerationOutcome> {
     const fail = (error: unknown): GenerationOutcome => {
-      flushNow();
+      finishDisplay(run);
       const named = describeError(error);
       store.getState().generationFailed(named);
       return { reason: 'error', text: run.text, stats: null, error: named };
@@ -212,11 +263,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
       for (;;) {
         const { value, done } = await Promise.race([reader.read(), crash.promise]);
         if (done) break;
-        try {
-          onEvent?.(value);
-        } catch (listenerError) {
-          console.error('A generate() onEvent listener threw; the stream continues.', listenerError);
-        }
+        listeners.emit(value, run.context);
         const outcome = handle(run, value);
         if (outcome) return outcome;
       }
@@ -229,36 +276,60 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     }
   }
 
-  /** `dismiss` is false for the automatic reload after a crash, so the crash stays explained. */
+  /** `dismiss` is false for the automatic reload after a crash and for a fallback, so the banner stays. */
   async function load(spec: ModelSpec, label: string, dismiss: boolean): Promise<LoadResult | null> {
     const state = store.getState();
     if (live) await bridge.stop();
     if (dismiss) state.errorDismissed();
     state.loadStarted(spec, label);
+    debug.note(`load ${label}`, spec);
 
     loading = true;
+    const abort = new AbortController();
+    loadAbort = abort;
     const samples: ByteSample[] = [];
     const onProgress = (progress: LoadProgress) => {
       pendingProgress = { progress, speed: trackLoadSpeed(samples, now(), progress.loaded, progress.total) };
       requestFrame();
     };
     try {
-      const result = await Promise.race([engine.load(spec, onProgress), crash.promise]);
+      const result = await loadWithRetries(() => Promise.race([engine.load(spec, onProgress), crash.promise]), {
+        signal: abort.signal,
+        random: options.random,
+        onRetry(retry) {
+          flushNow();
+          if (retry) debug.note(`load retry ${retry.attempt} of ${retry.of}`, retry);
+          store.getState().loadRetrying(retry);
+        },
+      });
       flushNow();
       store.getState().loadSucceeded(result);
+      debug.note(`loaded ${result.modelId} on ${result.backend}`, result);
       return result;
     } catch (error) {
       flushNow();
       const named = describeError(error);
-      if (named.name === 'LoadCancelled') {
+      debug.note(`load of ${label} failed`, named);
+      // After Cancel, whatever the engine reports (LoadCancelled, or a fetch's AbortError) is the cancel.
+      if (named.name === 'LoadCancelled' || abort.signal.aborted) {
         store.getState().loadCancelled();
-      } else {
-        store.getState().loadFailed();
-        store.getState().errorShown(named, () => void bridge.load(spec, label));
+        return null;
       }
-      return null;
-    } finally {
+      store.getState().loadFailed();
+      const retry = () => void bridge.load(spec, label);
+      const fallback = isNetworkError(named) ? loadFallback?.(spec) : null;
+      if (!fallback) {
+        store.getState().errorShown(named, retry);
+        return null;
+      }
+      store.getState().errorShown(fallbackNotice(label, named), retry);
       loading = false;
+      return load(fallback, 'Bundled test model', false);
+    } finally {
+      if (loadAbort === abort) {
+        loading = false;
+        loadAbort = null;
+      }
     }
   }
 
@@ -274,8 +345,21 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         await live?.finished;
       }
       const requestId = request.requestId ?? `ui-${++requestCount}`;
-      store.getState().generationStarted(requestId, opts.owner ?? null);
+      const state = store.getState();
+      state.generationStarted(requestId, opts.owner ?? null);
+      const context: StreamContext = {
+        requestId,
+        owner: opts.owner ?? null,
+        model: state.model.result?.modelId ?? null,
+        backend: state.model.result?.backend ?? null,
+      };
+      const { onEvent } = opts;
+      const unsubscribe = onEvent ? bridge.subscribe((e, c) => c.requestId === requestId && onEvent(e)) : () => {};
       const run: LiveRun = {
+        context,
+        display: new DisplayPipeline(state.settings),
+        activeMs: null,
+        analysisChanged: false,
         pendingText: [],
         pendingPatch: {},
         text: '',
@@ -288,7 +372,8 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         finished: Promise.resolve(null as unknown as GenerationOutcome),
       };
       live = run;
-      run.finished = consume(run, { ...request, requestId }, opts.onEvent).finally(() => {
+      run.finished = consume(run, { ...request, requestId }).finally(() => {
+        unsubscribe();
         if (live === run) live = null;
       });
       return run.finished;
@@ -309,13 +394,27 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     },
 
     async stop() {
-      if (live) live.stopRequested = true;
+      if (live) {
+        live.stopRequested = true;
+        // Stop is immediate on screen too: paced text still waiting shows now.
+        const rest = live.display.catchUp();
+        if (rest) show(live, rest, live.pendingPatch);
+        requestFrame();
+      }
       if (!live && !loading) return;
+      loadAbort?.abort();
       await engine.stop().catch((e: unknown) => store.getState().errorShown(describeError(e)));
+    },
+
+    subscribe: (listener) => listeners.subscribe(listener),
+
+    setLoadFallback(fallback) {
+      loadFallback = fallback;
     },
 
     dispose() {
       unsubscribeCrash();
+      listeners.clear();
       if (frame !== null) cancelFrame(frame);
       frame = null;
     },
@@ -345,6 +444,8 @@ let appBridge: Bridge | null = null;
 
 /** The page's bridge over the real worker engine, created on first use. */
 export function getAppBridge(): Bridge {
-  appBridge ??= createBridge(createWorkerEngine(), appStore);
+  appBridge ??= createBridge(createWorkerEngine(), appStore, {
+    debug: () => debugRequested(location.search) || appStore.getState().settings.debug,
+  });
   return appBridge;
 }

@@ -18,8 +18,12 @@ export interface FakeEngineOptions {
   loadStepMs?: number;
   /** Token texts, cycled: token i is `words[i % words.length]`. */
   words?: readonly string[];
+  /** Exact token texts for every generation, in order; the run ends (eos) after the last one. Overrides `words`. */
+  script?: readonly string[];
   /** Makes `load()` reject with this named error. */
   loadError?: { name: string; message: string };
+  /** With `loadError`: only the first this-many loads fail (a flaky network that recovers). */
+  loadFailures?: number;
   /** Makes `generate()` reject with this named error. */
   generateError?: { name: string; message: string };
   statsEvery?: number;
@@ -47,6 +51,7 @@ export class FakeEngine implements EngineApi {
   private loadAbort: (() => void) | null = null;
   private wake: (() => void) | null = null;
   private forwardPasses = 0;
+  private loadAttempts = 0;
 
   constructor(private readonly options: FakeEngineOptions = {}) {}
 
@@ -71,7 +76,8 @@ export class FakeEngine implements EngineApi {
         const loaded = Math.min(total, (i + 1) * 500);
         onProgress?.({ phase, files: [], loaded, total, elapsedMs: (i + 1) * step });
       }
-      if (this.options.loadError) throw named(this.options.loadError);
+      const { loadError, loadFailures } = this.options;
+      if (loadError && (loadFailures === undefined || this.loadAttempts++ < loadFailures)) throw named(loadError);
       this.model = {
         modelId: spec.source.kind === 'hub' ? spec.source.id : 'fake',
         backend: 'wasm',
@@ -109,8 +115,9 @@ export class FakeEngine implements EngineApi {
     if (this.state === 'generating' || this.state === 'paused')
       throw named({ name: 'EngineBusy', message: 'A generation is already running.' });
     if (this.options.generateError) throw named(this.options.generateError);
-    const maxTokens = request.maxTokens ?? 256;
-    const words = this.options.words ?? DEFAULT_WORDS;
+    const script = this.options.script;
+    const maxTokens = script ? Math.min(script.length, request.maxTokens ?? script.length) : (request.maxTokens ?? 256);
+    const words = script ?? this.options.words ?? DEFAULT_WORDS;
     const interval = this.options.tokenIntervalMs ?? 5;
     const statsEvery = this.options.statsEvery ?? 4;
     this.state = 'generating';
@@ -138,7 +145,7 @@ export class FakeEngine implements EngineApi {
         timestamp: Date.now(),
       });
       let index = 0;
-      let reason: 'length' | 'stopped' = 'length';
+      let reason: 'length' | 'stopped' | 'eos' = script && maxTokens === script.length ? 'eos' : 'length';
       for (; index < maxTokens; index++) {
         while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
         if (this.stopped) {
@@ -197,7 +204,7 @@ export class FakeEngine implements EngineApi {
   }
 
   async status(): Promise<EngineStatus> {
-    return { state: this.state, model: this.model, forwardPasses: this.forwardPasses, queuedEvents: 0 };
+    return { state: this.state, model: this.model, forwardPasses: this.forwardPasses, forwardMs: 0, queuedEvents: 0 };
   }
 
   async storage(): Promise<StorageReport> {

@@ -19,7 +19,11 @@ export async function refreshStorage(): Promise<void> {
   }
 }
 
+let availabilityRun = 0;
+
 export async function refreshAvailability(): Promise<void> {
+  // Checks overlap (a load starts and ends quickly); only the newest may write its answer.
+  const run = ++availabilityRun;
   const { model, settings } = appStore.getState();
   const availability = await availabilityOf(
     model.spec?.source ?? null,
@@ -27,7 +31,7 @@ export async function refreshAvailability(): Promise<void> {
     settings.hubHost,
     async () => (await engine().storage()).models,
   ).catch(() => 'not-cached' as const);
-  pwaStore.setState({ modelAvailability: availability });
+  if (run === availabilityRun) pwaStore.setState({ modelAvailability: availability });
 }
 
 /** `persist()` exists only on the main thread; a downloaded model is what makes eviction costly. */

@@ -12,6 +12,13 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
 
 let updateServiceWorker: ((reload?: boolean) => Promise<void>) | null = null;
 let started = false;
+let reloading = false;
+
+function reloadOnce(): void {
+  if (reloading) return;
+  reloading = true;
+  window.location.reload();
+}
 
 const engineBusy = (): boolean => {
   const { generation, model } = appStore.getState();
@@ -51,7 +58,7 @@ export function registerServiceWorker(): void {
     onNeedRefresh: () => pwaStore.setState({ updateAvailable: true }),
     onOfflineReady: syncController,
     // The new version took control (after the user accepted it here or in another tab): reload when idle.
-    onNeedReload: () => whenEngineIdle(() => window.location.reload()),
+    onNeedReload: () => whenEngineIdle(reloadOnce),
     onRegisteredSW: (_url, registration) => {
       pwaStore.setState({ serviceWorker: 'active' });
       void navigator.serviceWorker.ready.then(syncController);
@@ -69,6 +76,9 @@ export function registerServiceWorker(): void {
 export function applyUpdate(): void {
   whenEngineIdle(() => {
     pwaStore.setState({ updateDeferred: false });
+    // workbox-window reports an update found after page load as "external" and may not signal it took
+    // control; the controller change itself is the reliable sign, and the user has already said yes.
+    navigator.serviceWorker.addEventListener('controllerchange', reloadOnce, { once: true });
     void updateServiceWorker?.(true);
   });
 }

@@ -1,4 +1,5 @@
 import type { EngineErrorName, FinishReason, GenerationStats } from '../../workers/protocol';
+import type { TextAnalysis } from '../streams/analysis';
 import type { SliceCreator } from './store-types';
 
 export type GenerationStatus = 'idle' | 'starting' | 'generating' | 'paused' | 'done' | 'error';
@@ -20,6 +21,8 @@ export interface GenerationState {
   stats: GenerationStats | null;
   /** Decode tok/s samples over the run, for the sparkline. */
   rateHistory: readonly number[];
+  /** Live analysis of the raw text (words, sentences, chars/s), updated once per frame. */
+  analysis: TextAnalysis | null;
   finishReason: FinishReason | null;
   error: { name: EngineErrorName | string; message: string } | null;
 }
@@ -45,6 +48,7 @@ export const initialGenerationState: GenerationState = {
   maxTokens: 0,
   stats: null,
   rateHistory: [],
+  analysis: null,
   finishReason: null,
   error: null,
 };

@@ -8,6 +8,16 @@ export interface LoadSpeed {
   etaMs: number | null;
 }
 
+/** A load that failed with a NetworkError and waits to try again. */
+export interface LoadRetry {
+  /** 1-based retry number, of `of`. */
+  attempt: number;
+  of: number;
+  /** Wall-clock time (Date.now()) of the next try. */
+  at: number;
+  error: { name: string; message: string };
+}
+
 export interface ModelState {
   status: ModelStatus;
   /** What the user asked for; kept after a failure so Retry can ask again. */
@@ -18,6 +28,7 @@ export interface ModelState {
   result: LoadResult | null;
   /** A short line for outcomes that are not errors, e.g. "Loading cancelled." */
   note: string | null;
+  retry: LoadRetry | null;
 }
 
 export interface ModelSlice {
@@ -25,6 +36,7 @@ export interface ModelSlice {
   loadStarted(spec: ModelSpec, label: string): void;
   loadProgressed(progress: LoadProgress, speed: LoadSpeed): void;
   loadSucceeded(result: LoadResult): void;
+  loadRetrying(retry: LoadRetry | null): void;
   loadFailed(): void;
   loadCancelled(): void;
   modelUnloaded(note: string | null): void;
@@ -38,6 +50,7 @@ export const initialModelState: ModelState = {
   speed: { bytesPerSecond: null, etaMs: null },
   result: null,
   note: null,
+  retry: null,
 };
 
 export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
@@ -46,8 +59,11 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
   loadProgressed: (progress, speed) => set((s) => ({ model: { ...s.model, progress, speed } })),
   loadSucceeded: (result) =>
     set((s) => ({ model: { ...s.model, status: 'ready', result, speed: { bytesPerSecond: null, etaMs: null } } })),
-  loadFailed: () => set((s) => ({ model: { ...s.model, status: 'error', result: null } })),
+  loadRetrying: (retry) => set((s) => ({ model: { ...s.model, retry, ...(retry ? { progress: null } : {}) } })),
+  loadFailed: () => set((s) => ({ model: { ...s.model, status: 'error', result: null, retry: null } })),
   loadCancelled: () =>
-    set((s) => ({ model: { ...s.model, status: 'idle', result: null, progress: null, note: 'Loading cancelled.' } })),
+    set((s) => ({
+      model: { ...s.model, status: 'idle', result: null, progress: null, retry: null, note: 'Loading cancelled.' },
+    })),
   modelUnloaded: (note) => set((s) => ({ model: { ...s.model, status: 'idle', result: null, progress: null, note } })),
 });

@@ -1,4 +1,5 @@
 import type { BackendPreference } from '../../workers/protocol';
+import type { PacingMode } from '../streams/token-bucket';
 import { DEFAULT_SAMPLING_DRAFT, type SamplingDraft, type SamplingField } from './sampling';
 import type { SliceCreator } from './store-types';
 
@@ -10,6 +11,15 @@ export interface Settings {
   /** Where Hub model ids are fetched from; tests point it at a local mock. */
   hubHost: string;
   backend: BackendPreference;
+  /** Comma-separated words or /regex/ entries shown as █ (display and transcript export only). */
+  redactWords: string;
+  normalizeWhitespace: boolean;
+  /** Typewriter pacing of the display; the engine runs at full speed either way. */
+  pacing: PacingMode;
+  /** Chars per second for `pacing: 'custom'`, as typed. */
+  pacingCharsPerSecond: string;
+  /** Logs bridge and engine events to the console (also on with `?debug`). */
+  debug: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -17,6 +27,11 @@ export const DEFAULT_SETTINGS: Settings = {
   sampling: DEFAULT_SAMPLING_DRAFT,
   hubHost: DEFAULT_HUB_HOST,
   backend: 'auto',
+  redactWords: '',
+  normalizeWhitespace: false,
+  pacing: 'off',
+  pacingCharsPerSecond: '80',
+  debug: false,
 };
 
 export interface SettingsSlice {

@@ -1,5 +1,6 @@
 import { useAppStore } from '../state/hooks';
 import { formatBytes, formatEta, formatSpeed, fraction, PHASE_LABELS } from './format';
+import { RetryNotice } from './RetryNotice';
 import { useServices } from './services';
 
 /** Model load progress: phase, bytes, speed, ETA and Cancel. Shown only while loading. */
@@ -29,6 +30,7 @@ export function LoadPanel() {
           Cancel
         </button>
       </div>
+      {model.retry && <RetryNotice retry={model.retry} />}
     </section>
   );
 }

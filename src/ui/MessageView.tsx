@@ -1,8 +1,12 @@
 import { memo, useMemo } from 'react';
 import { splitBlocks } from '../state/blocks';
 import type { ChatEntry } from '../state/chat-slice';
+import { analyzeText } from '../streams/analysis';
+import { applyFilter, displayFilter } from '../streams/filters';
 import { useAppStore } from '../state/hooks';
+import { formatAnalysis } from './AnalysisPanel';
 import { formatDuration, formatRate } from './format';
+import { JsonView, LiveJsonView } from './JsonView';
 import { MarkdownBlock } from './MarkdownBlock';
 
 const REASON_TEXT = {
@@ -24,13 +28,31 @@ function MessageFooter({ entry }: { entry: ChatEntry }) {
           {entry.reason && entry.status !== 'stopped' ? ` · ${REASON_TEXT[entry.reason]}` : ''}
         </span>
       )}
+      {entry.content && <MessageAnalysis entry={entry} />}
     </footer>
   );
 }
 
-/** A message whose text is final: split and rendered once. */
+/** Words, sentences and chars/s of a finished answer (its raw text), computed once. */
+function MessageAnalysis({ entry }: { entry: ChatEntry }) {
+  const f = useMemo(() => formatAnalysis(analyzeText(entry.content, entry.stats?.elapsedMs ?? null)), [entry]);
+  return (
+    <span className="msg-analysis" aria-label="Answer analysis">
+      {f.words} words · {f.unique} unique · {f.sentences} sentences · avg {f.avg} chars/word · {f.cps} chars/s
+    </span>
+  );
+}
+
+/** A message whose text is final: filtered, split and rendered once (again only if the display filters change). */
 export const CommittedMessage = memo(function CommittedMessage({ entry }: { entry: ChatEntry }) {
-  const blocks = useMemo(() => (entry.role === 'assistant' ? splitBlocks(entry.content) : []), [entry]);
+  const redactWords = useAppStore((s) => s.settings.redactWords);
+  const normalizeWhitespace = useAppStore((s) => s.settings.normalizeWhitespace);
+  const shown = useMemo(
+    () =>
+      entry.role === 'assistant' ? applyFilter(displayFilter({ redactWords, normalizeWhitespace }), entry.content) : '',
+    [entry, redactWords, normalizeWhitespace],
+  );
+  const blocks = useMemo(() => splitBlocks(shown), [shown]);
   return (
     <article
       className={`msg msg-${entry.role}`}
@@ -43,6 +65,7 @@ export const CommittedMessage = memo(function CommittedMessage({ entry }: { entr
       ) : (
         blocks.map((b, i) => <MarkdownBlock key={i} source={b} />)
       )}
+      {entry.role === 'assistant' && <JsonView text={entry.content} />}
       {entry.role === 'assistant' && <MessageFooter entry={entry} />}
     </article>
   );
@@ -75,6 +98,7 @@ export function LiveMessage({ entry }: { entry: ChatEntry }) {
     >
       <FinishedBlocks />
       <TailBlock />
+      <LiveJsonView />
       {paused && <span className="badge badge-paused">Paused</span>}
     </article>
   );

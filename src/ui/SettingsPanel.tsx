@@ -1,6 +1,7 @@
 import type { BackendPreference } from '../../workers/protocol';
 import { ModelManager } from '../pwa/PwaPanel';
 import { useAppStore } from '../state/hooks';
+import { DisplaySettings } from './DisplaySettings';
 import { ModelPicker } from './ModelPicker';
 import { SamplingForm } from './SamplingForm';
 
@@ -19,6 +20,7 @@ export function SettingsPanel() {
         />
       </div>
       <SamplingForm />
+      <DisplaySettings />
       <ModelPicker />
       <fieldset>
         <legend>Engine</legend>

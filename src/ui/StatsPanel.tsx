@@ -1,4 +1,5 @@
 import { useAppStore } from '../state/hooks';
+import { AnalysisPanel } from './AnalysisPanel';
 import { isGenerating } from '../state/generation-slice';
 import { formatDuration, formatEta, formatRate, fraction } from './format';
 import { sparkline } from './sparkline';
@@ -70,6 +71,7 @@ export function StatsPanel() {
           </dd>
         </div>
       </dl>
+      <AnalysisPanel />
     </section>
   );
 }

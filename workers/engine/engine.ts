@@ -37,8 +37,9 @@ interface ActiveGeneration {
 export class Engine implements EngineApi {
   private loaded: LoadedModel | null = null;
   private loading: AbortController | null = null;
+  private loadSettled: Promise<void> = Promise.resolve();
   private active: ActiveGeneration | null = null;
-  private readonly counters: Counters = { forwardPasses: 0 };
+  private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0 };
   private requestCount = 0;
 
   private get state(): EngineState {
@@ -48,19 +49,29 @@ export class Engine implements EngineApi {
   }
 
   async load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
-    if (this.loading)
-      throw new EngineError('EngineBusy', 'A model is already loading. Cancel it first, or wait for it to finish.');
+    // The newest request wins: a user who picks another model mid-download means "load this instead".
+    if (this.loading) {
+      this.loading.abort();
+      await this.loadSettled;
+    }
     await this.stop();
     const controller = new AbortController();
     this.loading = controller;
-    try {
+    const attempt = (async () => {
       // The old model goes first: two models at once can exhaust GPU or WASM memory.
       await this.unloadModel();
       const loaded = await loadModel(spec, controller.signal, (p) => onProgress?.(p));
       this.loaded = loaded;
       return loaded.info;
+    })();
+    this.loadSettled = attempt.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return await attempt;
     } finally {
-      this.loading = null;
+      if (this.loading === controller) this.loading = null;
     }
   }
 
@@ -131,6 +142,7 @@ export class Engine implements EngineApi {
       state: this.state,
       model: this.loaded?.info ?? null,
       forwardPasses: this.counters.forwardPasses,
+      forwardMs: this.counters.forwardMs,
       queuedEvents: this.active?.channel.queued ?? 0,
     };
   }

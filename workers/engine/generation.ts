@@ -13,6 +13,7 @@ import { yieldToEventLoop } from './yield';
 
 export interface Counters {
   forwardPasses: number;
+  forwardMs: number;
 }
 
 export function tokenizePrompt(loaded: LoadedModel, request: ValidatedRequest): number[] {
@@ -89,7 +90,9 @@ export async function runGeneration(
       await channel.waitForRoom();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
+      const passStarted = performance.now();
       const logits = await session.step(feed);
+      counters.forwardMs += performance.now() - passStarted;
       counters.forwardPasses++;
       if (index === 0) clock.prefillDone();
       // Read any Stop that arrived while the pass blocked the worker before emitting its token.

@@ -1,0 +1,102 @@
+/**
+ * npm run bench [-- --quick]
+ *
+ * Builds the app into dist-bench if missing, generates the SmolLM2-shaped replicas into
+ * bench/models if missing, serves both from one cross-origin-isolated origin
+ * (port TW_PORT_BASE, default 5400) and measures load, speed, the transformers.js peer,
+ * the WASM roofline, the real UI's pipeline efficiency and responsiveness, and memory.
+ * Writes bench/results/<timestamp>.json, latest.md and latest.svg.
+ */
+import type { Browser } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { launch } from './browser';
+import { renderChart } from './chart';
+import { machineInfo } from './machine';
+import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/backend-runs';
+import { runMemory } from './measures/memory';
+import { runPipeline } from './measures/pipeline';
+import { runResponsiveness } from './measures/responsiveness';
+import { benchModels, MODELS_DIR } from './models';
+import { renderMarkdown, type BenchResults } from './report';
+import { startServer } from './server';
+
+const APP_DIR = process.env.TW_DIST ?? 'dist-bench';
+const PORT = Number(process.env.TW_PORT_BASE ?? 5400);
+const RESULTS_DIR = 'bench/results';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick ?? false;
+const started = Date.now();
+const log = (line: string) =>
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+if (!existsSync(`${APP_DIR}/index.html`) || !existsSync(`${APP_DIR}/models/demo/onnx/model.onnx`)) {
+  log(`building the app into ${APP_DIR}`);
+  execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
+}
+const models = benchModels(quick, APP_DIR, log);
+const server = await startServer(PORT, APP_DIR, MODELS_DIR);
+log(`serving ${APP_DIR} and ${MODELS_DIR} at ${server.origin}`);
+
+const threadsN = Math.max(2, Math.min(4, cpus().length));
+const notes = [
+  `WASM N threads = ${threadsN} (this machine has ${cpus().length} cores); every page is cross-origin isolated, 1 thread is set through ModelSpec.threads.`,
+  'WebGPU runs on SwiftShader (CPU) here: only the bundled model runs there, replicas would take minutes per token.',
+  'SmolLM2-360M fp32 is not run: 1.45 GB of weights needs ~4x that during session creation, past wasm32’s 4 GB.',
+  'The load of the first model in a page also starts the ORT runtime (26.9 MB wasm); the cold load of the demo includes it.',
+];
+if (!quick && !models.some((m) => m.name === 'smollm2-360m'))
+  notes.push('SmolLM2-360M q8 skipped: not enough free memory.');
+
+const results: BenchResults = {
+  startedAt: new Date(started).toISOString(),
+  mode: quick ? 'quick' : 'full',
+  durationS: 0,
+  machine: { os: '', cpuModel: '', cpus: 0, memoryBytes: 0, node: '', browser: '', gitCommit: '', gitDirty: false },
+  notes,
+  speed: [],
+  pipeline: null,
+  responsiveness: null,
+  memory: null,
+};
+
+const tokensFor = (m: { name: string }) => (m.name === 'demo' ? (quick ? 256 : 512) : quick ? 32 : 96);
+let wasmBrowser: Browser | null = null;
+let gpuBrowser: Browser | null = null;
+try {
+  wasmBrowser = await launch('wasm');
+  results.machine = machineInfo(wasmBrowser);
+  const configs: BackendConfig[] = [
+    { name: 'wasm-1t', backend: 'wasm', threads: 1, browser: wasmBrowser },
+    { name: `wasm-${threadsN}t`, backend: 'wasm', threads: threadsN, browser: wasmBrowser },
+  ];
+  const speed: SpeedMeasure[] = [];
+  for (const config of configs)
+    speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
+  results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
+  results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
+  results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
+  await wasmBrowser.close();
+  wasmBrowser = null;
+
+  gpuBrowser = await launch('webgpu');
+  const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
+  speed.push(...(await runBackend(gpu, models, server, () => (quick ? 24 : 64), quick ? 2 : 3, log)));
+  results.speed = speed;
+} finally {
+  await wasmBrowser?.close();
+  await gpuBrowser?.close();
+  await server.close();
+}
+
+results.durationS = (Date.now() - started) / 1000;
+mkdirSync(RESULTS_DIR, { recursive: true });
+const stamp = results.startedAt.replace(/[:.]/g, '-');
+writeFileSync(`${RESULTS_DIR}/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
+writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
+log(`wrote ${RESULTS_DIR}/${stamp}.json, latest.md, latest.svg in ${results.durationS.toFixed(0)} s`);
