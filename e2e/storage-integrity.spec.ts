@@ -29,8 +29,11 @@ test.describe('model cache integrity', () => {
 
     const retry = await engineLoad(page, hubSpec(repo));
     expect(retry).toMatchObject({ ok: true, result: { fromCache: false, dtype: 'q8' } });
-    // Downloaded again (the first, cut copy was never trusted).
-    expect((await hubRequests(repo)).filter((p) => p === ONNX).length).toBeGreaterThanOrEqual(2);
+    // Fetched again: the cut copy was never trusted. Chromium's HTTP cache may resume it with Range
+    // requests from the cut point rather than start over; the engine still checks the whole body.
+    const onnxRequests = (await hubRequests(repo)).filter((p) => p.startsWith(ONNX));
+    expect(onnxRequests.length).toBeGreaterThanOrEqual(2);
+    expect(onnxRequests.slice(1).every((p) => p === ONNX || p.includes('bytes=400000-'))).toBe(true);
     expect((await modelCacheUrls(page)).filter((u) => u.endsWith(`${repo}/resolve/main/${ONNX}`))).toHaveLength(1);
     expect((await generateTokens(page, 8)).ids).toHaveLength(8);
   });

@@ -186,7 +186,7 @@ export function createMockHub() {
       }
       const fileMatch = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
       if (fileMatch?.[1] && fileMatch[3]) {
-        count(fileMatch[1], fileMatch[3]);
+        count(fileMatch[1], req.headers.range ? `${fileMatch[3]} (${req.headers.range})` : fileMatch[3]);
         return serveFile(req, res, fileMatch[1], fileMatch[3]);
       }
       send(res, 404, 'Not found', { 'Content-Type': 'text/plain' });

@@ -444,8 +444,9 @@ let appBridge: Bridge | null = null;
 
 /** The page's bridge over the real worker engine, created on first use. */
 export function getAppBridge(): Bridge {
+  const urlDebug = debugRequested(location.search);
   appBridge ??= createBridge(createWorkerEngine(), appStore, {
-    debug: () => debugRequested(location.search) || appStore.getState().settings.debug,
+    debug: () => urlDebug || appStore.getState().settings.debug,
   });
   return appBridge;
 }

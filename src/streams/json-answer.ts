@@ -16,11 +16,15 @@ export class JsonAnswerTracker {
   private parser: PartialJsonParser | null = null;
   private notJson = false;
   private pretty = { version: -1, text: '' };
+  private filter: TextFilter;
 
-  constructor(private readonly filter: TextFilter) {}
+  constructor(private readonly makeFilter: () => TextFilter) {
+    this.filter = makeFilter();
+  }
 
-  /** `raw` is the whole answer so far (it only ever grows); `ended` once it is final. */
+  /** `raw` is the whole answer so far; `ended` once it is final. A shorter text than before starts over. */
   update(raw: string, ended = false): JsonAnswerState {
+    if (raw.length < this.fed) this.reset();
     if (raw.length > this.fed && !this.notJson) {
       const piece = this.filter.push(raw.slice(this.fed));
       this.fed = raw.length;
@@ -39,6 +43,14 @@ export class JsonAnswerTracker {
       return { kind: 'json', value, pretty: this.pretty.text, complete, error, version };
     }
     return { kind: this.notJson || ended ? 'not-json' : 'pending' };
+  }
+
+  private reset(): void {
+    this.filter = this.makeFilter();
+    this.fed = 0;
+    this.head = '';
+    this.parser = null;
+    this.notJson = false;
   }
 
   private feed(text: string): void {

@@ -22,17 +22,25 @@ const useFilterSettings = (): DisplayFilterSettings => {
   return useMemo(() => ({ redactWords, normalizeWhitespace }), [redactWords, normalizeWhitespace]);
 };
 
-/** The streaming answer's partial JSON, read incrementally from the live text (only its new part each frame). */
-export function LiveJsonView() {
+function LiveJson() {
   const text = useAppStore((s) => s.generation.text);
   const settings = useFilterSettings();
-  const [tracker] = useState(() => new JsonAnswerTracker(displayFilter(settings)));
+  const [tracker] = useState(() => new JsonAnswerTracker(() => displayFilter(settings)));
   return <JsonPanel state={tracker.update(text)} />;
+}
+
+/** The streaming answer's partial JSON, read incrementally from the live text (only its new part each frame). */
+export function LiveJsonView() {
+  const requestId = useAppStore((s) => s.generation.requestId);
+  return <LiveJson key={requestId} />;
 }
 
 /** A finished answer's JSON, parsed once. */
 export function JsonView({ text }: { text: string }) {
   const settings = useFilterSettings();
-  const state = useMemo(() => new JsonAnswerTracker(displayFilter(settings)).update(text, true), [text, settings]);
+  const state = useMemo(
+    () => new JsonAnswerTracker(() => displayFilter(settings)).update(text, true),
+    [text, settings],
+  );
   return <JsonPanel state={state} />;
 }
