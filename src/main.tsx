@@ -44,5 +44,8 @@ if (params.has('embed')) {
   );
   // Settings first, so the bundled model loads with the saved backend preference; it works offline.
   await chat.hydrate();
-  void bridge.load(bundledSpec(bridge.store.getState().settings.backend), 'Bundled test model');
+  // Unless the user (or a test) already picked a model while settings were being read.
+  if (bridge.store.getState().model.spec === null) {
+    void bridge.load(bundledSpec(bridge.store.getState().settings.backend), 'Bundled test model');
+  }
 }

@@ -285,10 +285,14 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     debug.note(`load ${label}`, spec);
 
     loading = true;
+    // The newest load wins (the engine cancels the older one); a superseded load must not touch the store.
+    loadAbort?.abort();
     const abort = new AbortController();
     loadAbort = abort;
+    const superseded = () => loadAbort !== abort;
     const samples: ByteSample[] = [];
     const onProgress = (progress: LoadProgress) => {
+      if (superseded()) return;
       pendingProgress = { progress, speed: trackLoadSpeed(samples, now(), progress.loaded, progress.total) };
       requestFrame();
     };
@@ -302,11 +306,13 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
           store.getState().loadRetrying(retry);
         },
       });
+      if (superseded()) return null;
       flushNow();
       store.getState().loadSucceeded(result);
       debug.note(`loaded ${result.modelId} on ${result.backend}`, result);
       return result;
     } catch (error) {
+      if (superseded()) return null;
       flushNow();
       const named = describeError(error);
       debug.note(`load of ${label} failed`, named);

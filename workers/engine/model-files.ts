@@ -106,14 +106,7 @@ async function download(url: string, file: string, source: FileSource, hooks: Fe
   try {
     response = await fetch(url, { signal: hooks.signal });
   } catch (error) {
-    if (hooks.signal.aborted) throw new EngineError('LoadCancelled', `Loading was cancelled while fetching ${file}.`);
-    const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    throw new EngineError(
-      'NetworkError',
-      `Could not download ${file} from ${hostOf(url)}${offline ? ' (you are offline)' : ''}: ${
-        error instanceof Error ? error.message : String(error)
-      }. Check the connection, then retry.`,
-    );
+    throw fetchFailure(error, url, file, hooks.signal);
   }
   if (response.status === 401 || response.status === 403 || response.status === 404) return response;
   if (!response.ok) {
@@ -181,7 +174,23 @@ async function probe(url: string, file: string, source: FileSource, hooks: Fetch
     });
   }
   if (source.cacheable && (await modelCache.hasEntry(url))) return new Response(null, { status: 206 });
-  return fetch(url, { headers: { Range: 'bytes=0-0' }, signal: hooks.signal });
+  try {
+    return await fetch(url, { headers: { Range: 'bytes=0-0' }, signal: hooks.signal });
+  } catch (error) {
+    throw fetchFailure(error, url, file, hooks.signal);
+  }
+}
+
+/** A fetch that threw: cancelled by the user, or the host could not be reached. */
+function fetchFailure(error: unknown, url: string, file: string, signal: AbortSignal): EngineError {
+  if (signal.aborted) return new EngineError('LoadCancelled', `Loading was cancelled while fetching ${file}.`);
+  const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  return new EngineError(
+    'NetworkError',
+    `Could not download ${file} from ${hostOf(url)}${offline ? ' (you are offline)' : ''}: ${
+      error instanceof Error ? error.message : String(error)
+    }. Check the connection, then retry.`,
+  );
 }
 
 export function createModelFetch(source: FileSource, hooks: FetchHooks) {
