@@ -9,6 +9,8 @@ function manualFrames() {
   const queue = new Map<number, () => void>();
   let next = 1;
   return {
+    // These tests count updates per frame; pacing between frames has its own test.
+    minFrameIntervalMs: 0,
     scheduleFrame: (cb: () => void) => {
       queue.set(next, cb);
       return next++;
@@ -39,6 +41,30 @@ const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 afterEach(() => vi.useRealTimers());
 
 describe('bridge', () => {
+  it('paces store updates to one per minFrameIntervalMs while tokens stream', async () => {
+    let clock = 0;
+    const frames = { ...manualFrames(), minFrameIntervalMs: 10_000, now: () => clock };
+    const store = createAppStore();
+    const bridge = createBridge(new FakeEngine({ tokenIntervalMs: 1 }), store, frames);
+    await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
+    frames.run();
+    let updates = 0;
+    store.subscribe((s, prev) => s.generation.tokens !== prev.generation.tokens && updates++);
+    const done = bridge.generate({ prompt: 'pace', maxTokens: 40 });
+    // Many tokens arrive and frames run, but within the interval after the last update nothing flushes.
+    for (let i = 0; i < 8; i++) {
+      await tick(5);
+      clock += 5;
+      frames.run();
+    }
+    expect(updates).toBeLessThanOrEqual(1);
+    await bridge.stop();
+    const outcome = await done;
+    // The end of a run is never held back: everything received is in the store.
+    expect(store.getState().generation.text).toBe(outcome.text);
+    expect(outcome.text.length).toBeGreaterThan(0);
+  });
+
   it('loads a model, tracking progress phases, and reports the result', async () => {
     const store = createAppStore();
     const frames = manualFrames();

@@ -67,6 +67,11 @@ export interface BridgeOptions {
   scheduleFrame?: (callback: () => void) => number;
   cancelFrame?: (handle: number) => void;
   now?: () => number;
+  /**
+   * Fewest milliseconds between two store updates while streaming. Every frame of new text costs style,
+   * layout and paint; on a 2-core machine that CPU is taken from the model, so the UI paces itself.
+   */
+  minFrameIntervalMs?: number;
   /** Sparkline resolution: samples kept over a whole run. */
   maxRatePoints?: number;
   /** How often the engine sends stats events. */
@@ -125,6 +130,9 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   let loadAbort: AbortController | null = null;
 
   let frame: number | null = null;
+  let frameTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastFlushAt = -Infinity;
+  const minFrameIntervalMs = options.minFrameIntervalMs ?? 50;
   let live: LiveRun | null = null;
   let loading = false;
   let pendingProgress: { progress: LoadProgress; speed: ReturnType<typeof trackLoadSpeed> } | null = null;
@@ -142,6 +150,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
 
   function flush(): void {
     frame = null;
+    lastFlushAt = now();
     if (pendingProgress) {
       store.getState().loadProgressed(pendingProgress.progress, pendingProgress.speed);
       pendingProgress = null;
@@ -188,10 +197,21 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   }
 
   function requestFrame(): void {
-    frame ??= scheduleFrame(flush);
+    if (frame !== null || frameTimer !== null) return;
+    const wait = lastFlushAt + minFrameIntervalMs - now();
+    if (wait <= 0) {
+      frame = scheduleFrame(flush);
+      return;
+    }
+    frameTimer = setTimeout(() => {
+      frameTimer = null;
+      frame ??= scheduleFrame(flush);
+    }, wait);
   }
 
   function flushNow(): void {
+    if (frameTimer !== null) clearTimeout(frameTimer);
+    frameTimer = null;
     if (frame !== null) cancelFrame(frame);
     flush();
   }
