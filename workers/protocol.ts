@@ -75,6 +75,8 @@ export interface LoadResult {
   bytes: number;
   fromCache: boolean;
   loadMs: number;
+  /** The files this load read, relative to the model folder (e.g. `onnx/model_q4.onnx`). */
+  files: string[];
 }
 
 export interface ChatMessage {

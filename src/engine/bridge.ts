@@ -1,8 +1,6 @@
 import type {
   EngineApi,
-  FinishReason,
   GenerateRequest,
-  GenerationStats,
   LoadProgress,
   LoadResult,
   ModelSpec,
@@ -17,69 +15,14 @@ import { createDebugLogger, debugRequested } from '../streams/debug-log';
 import { DisplayPipeline } from '../streams/display-pipeline';
 import { Multicast } from '../streams/multicast';
 import type { StreamContext } from '../streams/event-log';
+import type { Bridge, BridgeOptions, GenerationOutcome, StreamListener } from './bridge-types';
+import { createFrameScheduler } from './frame-scheduler';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
 import { createWorkerEngine, type WorkerEngine } from './worker-engine';
 
 export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
 
-/** Every raw stream event of every generation, with the operation it belongs to. */
-export type StreamListener = (event: StreamEvent, context: StreamContext) => void;
-
-export interface GenerateOptions {
-  /** Called synchronously with this generation's raw stream events, before the store sees them (e.g. to postMessage them). A subscription under the hood. */
-  onEvent?: (event: StreamEvent) => void;
-  /** Tags the live generation in the store so a view can tell whether it started it. */
-  owner?: string;
-}
-
-export interface GenerationOutcome {
-  /** 'error' when the engine refused the request or failed mid-stream. */
-  reason: FinishReason | 'error';
-  text: string;
-  stats: GenerationStats | null;
-  error: { name: string; message: string } | null;
-}
-
-export interface Bridge {
-  /** The engine this bridge drives (a WorkerEngine in the app, any EngineApi in tests). */
-  readonly engine: EngineApi;
-  readonly store: AppStore;
-  /** Loads a model, tracking progress in `store.model`. Resolves null on failure or cancel (the store says which). */
-  load(spec: ModelSpec, label?: string): Promise<LoadResult | null>;
-  /** Streams one generation into `store.generation`, one store update per animation frame. Never rejects. */
-  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerationOutcome>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  togglePause(): Promise<void>;
-  /** Ends the running generation (keeping its text) or cancels a load, including a wait to retry. */
-  stop(): Promise<void>;
-  /**
-   * Adds a reader of the one token stream (event log, debug log, embed forwarding):
-   * called synchronously with every event of every generation, before the store. Returns unsubscribe.
-   */
-  subscribe(listener: StreamListener): () => void;
-  /** What to load when a model cannot be downloaded after the retries; null (the default) for nothing. */
-  setLoadFallback(fallback: LoadFallback | null): void;
-  dispose(): void;
-}
-
-export interface BridgeOptions {
-  scheduleFrame?: (callback: () => void) => number;
-  cancelFrame?: (handle: number) => void;
-  now?: () => number;
-  /**
-   * Fewest milliseconds between two store updates while streaming. Every frame of new text costs style,
-   * layout and paint; on a 2-core machine that CPU is taken from the model, so the UI paces itself.
-   */
-  minFrameIntervalMs?: number;
-  /** Sparkline resolution: samples kept over a whole run. */
-  maxRatePoints?: number;
-  /** How often the engine sends stats events. */
-  statsIntervalMs?: number;
-  /** Whether to log bridge and engine events to the console. */
-  debug?: () => boolean;
-  random?: () => number;
-}
+export type { Bridge, BridgeOptions, GenerateOptions, GenerationOutcome, StreamListener } from './bridge-types';
 
 interface LiveRun {
   context: StreamContext;
@@ -118,8 +61,6 @@ function labelOf(spec: ModelSpec): string {
  * does not grow with the token rate.
  */
 export function createBridge(engine: EngineApi, store: AppStore = appStore, options: BridgeOptions = {}): Bridge {
-  const scheduleFrame = options.scheduleFrame ?? ((cb: () => void) => requestAnimationFrame(cb) as unknown as number);
-  const cancelFrame = options.cancelFrame ?? ((h: number) => cancelAnimationFrame(h));
   const now = options.now ?? (() => performance.now());
   const maxRatePoints = options.maxRatePoints ?? 240;
   const statsIntervalMs = options.statsIntervalMs ?? 250;
@@ -129,10 +70,12 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   let loadFallback: LoadFallback | null = null;
   let loadAbort: AbortController | null = null;
 
-  let frame: number | null = null;
-  let frameTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastFlushAt = -Infinity;
-  const minFrameIntervalMs = options.minFrameIntervalMs ?? 50;
+  const frames = createFrameScheduler(flush, {
+    scheduleFrame: options.scheduleFrame ?? ((cb: () => void) => requestAnimationFrame(cb) as unknown as number),
+    cancelFrame: options.cancelFrame ?? ((h: number) => cancelAnimationFrame(h)),
+    now,
+    minIntervalMs: options.minFrameIntervalMs ?? 50,
+  });
   let live: LiveRun | null = null;
   let loading = false;
   let pendingProgress: { progress: LoadProgress; speed: ReturnType<typeof trackLoadSpeed> } | null = null;
@@ -149,8 +92,6 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   }
 
   function flush(): void {
-    frame = null;
-    lastFlushAt = now();
     if (pendingProgress) {
       store.getState().loadProgressed(pendingProgress.progress, pendingProgress.speed);
       pendingProgress = null;
@@ -197,23 +138,11 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   }
 
   function requestFrame(): void {
-    if (frame !== null || frameTimer !== null) return;
-    const wait = lastFlushAt + minFrameIntervalMs - now();
-    if (wait <= 0) {
-      frame = scheduleFrame(flush);
-      return;
-    }
-    frameTimer = setTimeout(() => {
-      frameTimer = null;
-      frame ??= scheduleFrame(flush);
-    }, wait);
+    frames.request();
   }
 
   function flushNow(): void {
-    if (frameTimer !== null) clearTimeout(frameTimer);
-    frameTimer = null;
-    if (frame !== null) cancelFrame(frame);
-    flush();
+    frames.flushNow();
   }
 
   function handle(run: LiveRun, event: StreamEvent): GenerationOutcome | null {
@@ -441,8 +370,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     dispose() {
       unsubscribeCrash();
       listeners.clear();
-      if (frame !== null) cancelFrame(frame);
-      frame = null;
+      frames.cancel();
     },
   };
 

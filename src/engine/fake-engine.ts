@@ -93,6 +93,7 @@ export class FakeEngine implements EngineApi {
         bytes: total,
         fromCache: false,
         loadMs: step * phases.length,
+        files: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'],
       };
       this.state = 'ready';
       return this.model;

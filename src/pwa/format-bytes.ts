@@ -1,12 +1,5 @@
-/** Decimal units, as browsers and the Hub report sizes. */
+import { formatBytes as format } from '../../common/format-bytes';
+
 export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return 'unknown';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
+  return bytes === null ? 'unknown' : format(bytes);
 }

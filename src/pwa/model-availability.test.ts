@@ -18,12 +18,16 @@ describe('hubAvailability', () => {
   });
 
   it('needs the ONNX file of the loaded dtype, not just any', () => {
-    expect(hubAvailability(models, 'localhost:5201/typewriter/demo', 'q8')).toBe('cached');
-    expect(hubAvailability(models, 'localhost:5201/typewriter/demo', 'fp32')).toBe('not-cached');
-    expect(hubAvailability(models, 'localhost:5201/typewriter/demo', null)).toBe('cached');
+    expect(
+      hubAvailability(models, 'localhost:5201/typewriter/demo', ['config.json', 'onnx/model_quantized.onnx']),
+    ).toBe('cached');
+    expect(hubAvailability(models, 'localhost:5201/typewriter/demo', ['config.json', 'onnx/model.onnx'])).toBe(
+      'not-cached',
+    );
+    expect(hubAvailability(models, 'localhost:5201/typewriter/demo', [])).toBe('not-cached');
   });
 
   it('is not cached when the repo is absent', () => {
-    expect(hubAvailability(models, 'huggingface.co/typewriter/demo', null)).toBe('not-cached');
+    expect(hubAvailability(models, 'huggingface.co/typewriter/demo', ['config.json'])).toBe('not-cached');
   });
 });

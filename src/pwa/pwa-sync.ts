@@ -27,7 +27,7 @@ export async function refreshAvailability(): Promise<void> {
   const { model, settings } = appStore.getState();
   const availability = await availabilityOf(
     model.spec?.source ?? null,
-    model.result?.dtype ?? null,
+    model.result?.files ?? [],
     settings.hubHost,
     async () => (await engine().storage()).models,
   ).catch(() => 'not-cached' as const);

@@ -1,3 +1,4 @@
+import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { SamplingParams } from '../../workers/protocol';
 
 /**
@@ -41,15 +42,8 @@ export const DEFAULT_SAMPLING_DRAFT: SamplingDraft = {
   seed: '',
 };
 
-/** Same numbers as the engine's LIMITS; the engine re-checks them. */
-export const SAMPLING_LIMITS = {
-  maxTokens: 100_000,
-  temperature: 5,
-  repetitionPenalty: { min: 0.1, max: 10 },
-  stopSequences: 8,
-  stopLength: 200,
-  seed: 2 ** 32 - 1,
-} as const;
+/** The engine's own limits; it re-checks them. */
+export { SAMPLING_LIMITS };
 
 interface NumberRule {
   min: number;

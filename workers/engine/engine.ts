@@ -87,16 +87,7 @@ export class Engine implements EngineApi {
   }
 
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
-    const loaded = this.loaded;
-    if (this.loading)
-      throw new EngineError('ModelNotLoaded', 'The model is still loading. Wait for it to be ready, then send again.');
-    if (!loaded) throw new EngineError('ModelNotLoaded', 'No model is loaded. Load a model first.');
-    if (this.active)
-      throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
-
-    const valid = validateRequest(request, loaded.info.vocabSize);
-    const promptIds = tokenizePrompt(loaded, valid);
-    const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
+    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
     const requestId = request.requestId ?? `gen-${++this.requestCount}`;
 
     const control = new GenerationControl();
@@ -170,6 +161,16 @@ export class Engine implements EngineApi {
   }
 
   async peerGenerate(request: GenerateRequest): Promise<PeerRunResult> {
+    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
+    return runPeerGeneration(loaded, promptIds, maxTokens, valid.repetitionPenalty, this.counters);
+  }
+
+  /** Checks the state and the request, and tokenizes the prompt: everything that can fail before a stream exists. */
+  private async prepare(request: GenerateRequest) {
+    if (this.loading)
+      throw new EngineError('ModelNotLoaded', 'The model is still loading. Wait for it to be ready, then send again.');
+    // A stopped or cancelled run may still be finishing its last pass: let it, then take the new request.
+    if (this.active?.control.stopped) await this.active.finished;
     const loaded = this.loaded;
     if (!loaded) throw new EngineError('ModelNotLoaded', 'No model is loaded. Load a model first.');
     if (this.active)
@@ -177,6 +178,6 @@ export class Engine implements EngineApi {
     const valid = validateRequest(request, loaded.info.vocabSize);
     const promptIds = tokenizePrompt(loaded, valid);
     const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
-    return runPeerGeneration(loaded, promptIds, maxTokens, valid.repetitionPenalty, this.counters);
+    return { loaded, valid, promptIds, maxTokens };
   }
 }

@@ -82,6 +82,10 @@ class ProgressTracker {
     return [...this.files.values()].every((f) => f.fromCache);
   }
 
+  get fileNames(): string[] {
+    return [...this.files.values()].filter((f) => f.done).map((f) => f.file);
+  }
+
   get bytes(): number {
     return [...this.files.values()].reduce((n, f) => n + f.loaded, 0);
   }
@@ -261,6 +265,7 @@ export async function loadModel(
     bytes: tracker.bytes,
     fromCache: tracker.fromCache,
     loadMs: performance.now() - started,
+    files: tracker.fileNames,
   };
   tracker.setPhase('ready');
   const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;

@@ -1,21 +1,11 @@
 import type { Dtype } from '../protocol';
 import { DTYPE_SUFFIX } from './backend';
+import { formatBytes } from '../../common/format-bytes';
 import { EngineError } from './errors';
 import * as modelCache from './model-cache';
 import type { ResolvedSource } from './model-source';
 
 const CONFIG_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'];
-
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 || unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
 
 /** The files a load of `dtype` reads, with sizes where the file list gives them. */
 function filesFor(resolved: ResolvedSource, dtype: Dtype): Map<string, number> {

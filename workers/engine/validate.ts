@@ -1,15 +1,8 @@
+import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { GenerateRequest } from '../protocol';
 import { EngineError } from './errors';
 
-export const LIMITS = {
-  maxTokens: 100_000,
-  temperature: 5,
-  repetitionPenalty: { min: 0.1, max: 10 },
-  stopSequences: 8,
-  stopLength: 200,
-  seed: 2 ** 32 - 1,
-  promptChars: 1_000_000,
-} as const;
+export const LIMITS = SAMPLING_LIMITS;
 
 export const DEFAULT_SAMPLING = {
   maxTokens: 256,
