@@ -12,7 +12,7 @@ const isolationHeaders = {
 };
 
 /**
- * Offline app shell (see docs/offline.md). The service worker precaches the shell, the engine worker,
+ * Offline app shell (README, "Offline and install"). The service worker precaches the shell, the engine worker,
  * ORT's asyncify runtime and the bundled demo model; Hub weights live in the engine's own integrity-checked
  * cache ('typewriter-models-v1'), which no service-worker update touches.
  */
