@@ -1,3 +1,4 @@
+import './pwa.css';
 import { useEffect } from 'react';
 import { isGenerating } from '../state/generation-slice';
 import { useAppStore } from '../state/hooks';
