@@ -64,3 +64,42 @@ test.describe('installable offline app shell', () => {
     expect((await response).status()).toBe(404);
   });
 });
+
+test.describe('install and persistence prompts', () => {
+  test('the Install button appears when the browser offers installation, and calls its prompt', async ({ page }) => {
+    await page.goto('/');
+    const install = page.getByRole('button', { name: 'Install' });
+    await expect(page.getByRole('status', { name: 'Offline status' })).toBeVisible();
+    await expect(install).toHaveCount(0);
+    // Headless Chromium never fires beforeinstallprompt on its own; this is the event's shape.
+    await page.evaluate(() => {
+      const event = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+        prompt: async () => void ((window as unknown as { prompted: number }).prompted = 1),
+        userChoice: Promise.resolve({ outcome: 'dismissed' as const }),
+      });
+      window.dispatchEvent(event);
+    });
+    await install.click();
+    expect(await page.evaluate(() => (window as unknown as { prompted?: number }).prompted)).toBe(1);
+    await expect(install).toHaveCount(0);
+  });
+
+  test("after the user's first Hub download the app asks for persistent storage and shows the answer", async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await waitForController(page);
+    const persistence = page.getByRole('status', { name: 'Storage persistence' });
+    await expect(persistence).toHaveCount(0);
+    const repo = `typewriter/demo-persist-${Date.now().toString(36)}`;
+    await page.evaluate(
+      async ({ id, host }) => {
+        const tw = (window as unknown as { __typewriter: { bridge: { load(s: unknown): Promise<unknown> } } })
+          .__typewriter;
+        await tw.bridge.load({ source: { kind: 'hub', id, host } });
+      },
+      { id: repo, host: HUB_ORIGIN },
+    );
+    await expect(persistence).toHaveText(/Storage is (not )?persistent/);
+  });
+});
