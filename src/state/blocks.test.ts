@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlockSplitter, splitBlocks } from './blocks';
+import { BlockSplitter, SOFT_BLOCK_CHARS, splitBlocks } from './blocks';
 
 describe('BlockSplitter', () => {
   it('splits at blank lines and keeps the unfinished block as the tail', () => {
@@ -35,5 +35,33 @@ describe('BlockSplitter', () => {
     for (let i = 0; i < 1000; i++) s.append(`para ${i}\n\n`);
     expect(s.blocks).toHaveLength(1000);
     expect(s.tail).toBe('');
+  });
+});
+
+describe('long blocks', () => {
+  const line = (i: number) => `Line ${i} of a long answer that never leaves a blank line between its lines.\n`;
+
+  it('finishes a long run of lines into bounded blocks, so the live tail stays short', () => {
+    const text = Array.from({ length: 60 }, (_, i) => line(i)).join('');
+    const blocks = splitBlocks(text);
+    expect(blocks.length).toBeGreaterThan(3);
+    expect(blocks.join('')).toBe(text);
+    for (const block of blocks) expect(block.length).toBeLessThanOrEqual(SOFT_BLOCK_CHARS + line(99).length);
+  });
+
+  it('never splits inside a code fence or before indented or marker lines', () => {
+    const code = '```ts\n' + Array.from({ length: 60 }, (_, i) => `const x${i} = ${i};\n`).join('') + '```\n';
+    expect(splitBlocks(code)).toEqual([code]);
+    const list = Array.from({ length: 60 }, (_, i) => `- item ${i} with some words to make it longer\n`).join('');
+    expect(splitBlocks(list)).toEqual([list]);
+    const indented = 'Intro line\n' + Array.from({ length: 60 }, (_, i) => `    indented ${i} continues\n`).join('');
+    expect(splitBlocks(indented)).toEqual([indented]);
+  });
+
+  it('splits the same way streamed token by token as all at once', () => {
+    const text = Array.from({ length: 40 }, (_, i) => line(i)).join('');
+    const splitter = new BlockSplitter();
+    for (const ch of text) splitter.append(ch);
+    expect([...splitter.blocks, splitter.tail].filter((b) => b !== '')).toEqual(splitBlocks(text));
   });
 });

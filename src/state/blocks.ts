@@ -1,7 +1,17 @@
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
+/**
+ * A block longer than this is also finished before a line that starts a fresh
+ * paragraph-like line, so the re-rendered tail stays short even when the model
+ * never writes a blank line. Only before lines starting with a letter or digit:
+ * never inside a code fence, and never before indentation, a table row, a
+ * setext underline or a list/quote marker, where a split would change meaning.
+ */
+export const SOFT_BLOCK_CHARS = 800;
+const SOFT_SPLIT_LINE = /^[\p{L}\p{N}]/u;
 
 /**
- * Splits streaming markdown into blocks at blank lines outside code fences.
+ * Splits streaming markdown into blocks at blank lines outside code fences
+ * (and before a fresh line once a block passes SOFT_BLOCK_CHARS).
  * Finished blocks never change again, so the UI renders each once; appending
  * rescans only the unfinished tail, never the whole message.
  */
@@ -27,6 +37,13 @@ export class BlockSplitter {
         const open = FENCE_OPEN.exec(line);
         if (open?.[1]) {
           this.fence = open[1];
+        } else if (this.scanned > SOFT_BLOCK_CHARS && SOFT_SPLIT_LINE.test(line)) {
+          this.blocks.push(this.tail.slice(0, this.scanned));
+          finished = true;
+          this.tail = this.tail.slice(this.scanned);
+          this.scanned = 0;
+          nl = this.tail.indexOf('\n');
+          continue;
         } else if (line.trim() === '') {
           const block = this.tail.slice(0, this.scanned);
           if (block.trim() !== '') {
