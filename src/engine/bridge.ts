@@ -6,48 +6,25 @@ import type {
   ModelSpec,
   StreamEvent,
 } from '../../workers/protocol';
-import { BlockSplitter } from '../state/blocks';
 import { describeError } from '../state/errors-slice';
 import type { GenerationState } from '../state/generation-slice';
 import { appendBounded, trackLoadSpeed, type ByteSample } from '../state/load-speed';
 import { appStore, type AppStore } from '../state/store';
 import { createDebugLogger, debugRequested } from '../streams/debug-log';
-import { DisplayPipeline } from '../streams/display-pipeline';
 import { Multicast } from '../streams/multicast';
 import type { StreamContext } from '../streams/event-log';
 import type { Bridge, BridgeOptions, GenerationOutcome, StreamListener } from './bridge-types';
+import { watchCrashes } from './crash-signal';
 import { createFrameScheduler } from './frame-scheduler';
+import { createLiveRun, type LiveRun } from './live-run';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
-import { createWorkerEngine, type WorkerEngine } from './worker-engine';
+import { createWorkerEngine } from './worker-engine';
 
 export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
 
 export type { Bridge, BridgeOptions, GenerateOptions, GenerationOutcome, StreamListener } from './bridge-types';
 
-interface LiveRun {
-  context: StreamContext;
-  display: DisplayPipeline;
-  /** Active (unpaused) ms from the latest stats, for chars/s. */
-  activeMs: number | null;
-  analysisChanged: boolean;
-  pendingText: string[];
-  pendingPatch: Partial<GenerationState>;
-  text: string;
-  tokens: number;
-  rates: number[];
-  ratesChanged: boolean;
-  splitter: BlockSplitter;
-  stopRequested: boolean;
-  /** From the stream's paused/resumed events, ahead of the store (which updates per frame). */
-  paused: boolean;
-  finished: Promise<GenerationOutcome>;
-}
-
 const CRASH_RELOAD_COOLDOWN_MS = 60_000;
-
-function hasCrashHooks(engine: EngineApi): engine is WorkerEngine {
-  return typeof (engine as Partial<WorkerEngine>).onCrash === 'function';
-}
 
 function labelOf(spec: ModelSpec): string {
   const s = spec.source;
@@ -81,15 +58,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
   let pendingProgress: { progress: LoadProgress; speed: ReturnType<typeof trackLoadSpeed> } | null = null;
   let requestCount = 0;
   let lastCrashAt = -Infinity;
-  // Rejected when the worker dies: a dead worker never settles its promises or closes its stream.
-  let crash = deferredCrash();
-
-  function deferredCrash() {
-    let reject: (e: Error) => void = () => {};
-    const promise = new Promise<never>((_, r) => (reject = r));
-    promise.catch(() => {});
-    return { promise, reject };
-  }
+  const crash = watchCrashes(engine, recoverFromCrash);
 
   function flush(): void {
     if (pendingProgress) {
@@ -310,22 +279,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
       };
       const { onEvent } = opts;
       const unsubscribe = onEvent ? bridge.subscribe((e, c) => c.requestId === requestId && onEvent(e)) : () => {};
-      const run: LiveRun = {
-        context,
-        display: new DisplayPipeline(state.settings),
-        activeMs: null,
-        analysisChanged: false,
-        pendingText: [],
-        pendingPatch: {},
-        text: '',
-        tokens: 0,
-        rates: [],
-        ratesChanged: false,
-        splitter: new BlockSplitter(),
-        stopRequested: false,
-        paused: false,
-        finished: Promise.resolve(null as unknown as GenerationOutcome),
-      };
+      const run = createLiveRun(context, state.settings);
       live = run;
       run.finished = consume(run, { ...request, requestId }).finally(() => {
         unsubscribe();
@@ -368,28 +322,23 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     },
 
     dispose() {
-      unsubscribeCrash();
+      crash.stop();
       listeners.clear();
       frames.cancel();
     },
   };
 
-  const unsubscribeCrash = hasCrashHooks(engine)
-    ? engine.onCrash((error) => {
-        const previous = crash;
-        crash = deferredCrash();
-        previous.reject(error);
-        const state = store.getState();
-        const spec = state.model.status === 'ready' || state.model.status === 'loading' ? state.model.spec : null;
-        const label = state.model.label;
-        state.modelUnloaded('The engine stopped unexpectedly.');
-        state.errorShown(describeError(error), spec ? () => void bridge.load(spec, label) : null);
-        // One automatic reload; a model that crashes the worker again waits for the user's Retry.
-        const at = now();
-        if (spec && at - lastCrashAt > CRASH_RELOAD_COOLDOWN_MS) queueMicrotask(() => void load(spec, label, false));
-        lastCrashAt = at;
-      })
-    : () => {};
+  function recoverFromCrash(error: Error): void {
+    const state = store.getState();
+    const spec = state.model.status === 'ready' || state.model.status === 'loading' ? state.model.spec : null;
+    const label = state.model.label;
+    state.modelUnloaded('The engine stopped unexpectedly.');
+    state.errorShown(describeError(error), spec ? () => void bridge.load(spec, label) : null);
+    // One automatic reload; a model that crashes the worker again waits for the user's Retry.
+    const at = now();
+    if (spec && at - lastCrashAt > CRASH_RELOAD_COOLDOWN_MS) queueMicrotask(() => void load(spec, label, false));
+    lastCrashAt = at;
+  }
 
   return bridge;
 }
