@@ -1,16 +1,10 @@
 import { defineConfig } from '@playwright/test';
-
-/** Debian's Chromium; Playwright's own browser download cannot run on these machines. */
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const quiet = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const webgpu = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-];
-const asRoot = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+import {
+  CHROMIUM_PATH as executablePath,
+  QUIET_FLAGS as quiet,
+  ROOT_FLAGS as asRoot,
+  WEBGPU_FLAGS as webgpu,
+} from './e2e/support/chromium';
 
 /** Ports and the build folder can be moved so that several checkouts test side by side. */
 const portBase = Number(process.env.TW_PORT_BASE ?? 4173);

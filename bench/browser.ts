@@ -1,16 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync, readdirSync } from 'node:fs';
+import { CHROMIUM_PATH, QUIET_FLAGS, ROOT_FLAGS, WEBGPU_FLAGS } from '../e2e/support/chromium';
 
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const QUIET = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WEBGPU = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-];
-const AS_ROOT = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
 /** measureUserAgentSpecificMemory otherwise waits for the next natural GC (up to 20 s). */
 const EAGER_MEMORY = ['--enable-blink-features=ForceEagerMeasureMemory'];
 
@@ -21,8 +12,8 @@ export type BrowserKind = 'wasm' | 'webgpu';
  * real UI's `auto` picks WASM as it would for a user without a GPU) and one with SwiftShader.
  */
 export async function launch(kind: BrowserKind): Promise<Browser> {
-  const args = [...QUIET, ...AS_ROOT, ...EAGER_MEMORY, ...(kind === 'webgpu' ? WEBGPU : [])];
-  return chromium.launch({ executablePath: EXECUTABLE, args });
+  const args = [...QUIET_FLAGS, ...ROOT_FLAGS, ...EAGER_MEMORY, ...(kind === 'webgpu' ? WEBGPU_FLAGS : [])];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args });
 }
 
 /** A fresh context has an empty HTTP cache; service workers are blocked so they never answer model requests. */

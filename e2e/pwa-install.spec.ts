@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { cacheContents, MODEL_CACHE, waitForController } from './support/pwa-helpers';
+import { bridgeLoad, cacheContents, hubSpec, MODEL_CACHE, uniqueRepo, waitForController } from './support/pwa-helpers';
 import { HUB_ORIGIN } from './support/ports';
 
 test.describe('installable offline app shell', () => {
@@ -91,15 +91,8 @@ test.describe('install and persistence prompts', () => {
     await waitForController(page);
     const persistence = page.getByRole('status', { name: 'Storage persistence' });
     await expect(persistence).toHaveCount(0);
-    const repo = `typewriter/demo-persist-${Date.now().toString(36)}`;
-    await page.evaluate(
-      async ({ id, host }) => {
-        const tw = (window as unknown as { __typewriter: { bridge: { load(s: unknown): Promise<unknown> } } })
-          .__typewriter;
-        await tw.bridge.load({ source: { kind: 'hub', id, host } });
-      },
-      { id: repo, host: HUB_ORIGIN },
-    );
+    const repo = uniqueRepo('persist');
+    await bridgeLoad(page, hubSpec(repo));
     await expect(persistence).toHaveText(/Storage is (not )?persistent/);
   });
 });

@@ -1,8 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { startStaticServer, type SwitchableServer } from './support/pwa-static-server';
-import { HUB_ORIGIN, APP_PORT } from './support/ports';
-import { cacheContents, MODEL_CACHE, modelCacheUrls, uniqueRepo, waitForController } from './support/pwa-helpers';
+import { APP_PORT } from './support/ports';
+import {
+  bridgeLoad,
+  cacheContents,
+  hubSpec,
+  MODEL_CACHE,
+  modelCacheUrls,
+  uniqueRepo,
+  waitForController,
+} from './support/pwa-helpers';
 
 /** Build A is the tested build; build B is the same code with another version string, deployed on the same origin. */
 const DIST_A = process.env.TW_DIST ?? 'dist';
@@ -30,14 +38,7 @@ test.describe('updates', () => {
     const versionA = await page.locator('[data-app-version]').getAttribute('data-app-version');
     expect(versionA).not.toBe('update-test-b');
     const repo = uniqueRepo('update');
-    await page.evaluate(
-      async ({ id, host }) => {
-        const tw = (window as unknown as { __typewriter: { bridge: { load(s: unknown): Promise<unknown> } } })
-          .__typewriter;
-        await tw.bridge.load({ source: { kind: 'hub', id, host } });
-      },
-      { id: repo, host: HUB_ORIGIN },
-    );
+    await bridgeLoad(page, hubSpec(repo));
     const modelFiles = (await modelCacheUrls(page)).filter((u) => u.includes(repo));
     expect(modelFiles.length).toBeGreaterThan(3);
     const precacheA = Object.entries(await cacheContents(page)).find(([n]) => n.startsWith('workbox-precache'))?.[1];

@@ -101,3 +101,9 @@ export function customHubSpec(id: string, choice: SpecChoice): ModelSpec {
 export function bundledSpec(backend: BackendPreference = 'auto'): ModelSpec {
   return { source: { kind: 'url', url: BUNDLED_MODEL_URL }, dtype: 'fp32', backend };
 }
+
+/** A short name for a model source, for the load panel and messages when no catalog label is given. */
+export function specLabel(spec: ModelSpec): string {
+  const s = spec.source;
+  return s.kind === 'hub' ? s.id : s.kind === 'url' ? s.url : s.name;
+}

@@ -9,6 +9,7 @@ import type {
 import { describeError } from '../state/errors-slice';
 import type { GenerationState } from '../state/generation-slice';
 import { appendBounded, trackLoadSpeed, type ByteSample } from '../state/load-speed';
+import { specLabel } from '../catalog';
 import { appStore, type AppStore } from '../state/store';
 import { createDebugLogger, debugRequested } from '../streams/debug-log';
 import { Multicast } from '../streams/multicast';
@@ -26,16 +27,9 @@ export type { Bridge, BridgeOptions, GenerateOptions, GenerationOutcome, StreamL
 
 const CRASH_RELOAD_COOLDOWN_MS = 60_000;
 
-function labelOf(spec: ModelSpec): string {
-  const s = spec.source;
-  return s.kind === 'hub' ? s.id : s.kind === 'url' ? s.url : s.name;
-}
-
 /**
- * The one owner of the engine on the page. It reads the token stream and
- * writes it into the store outside React, coalescing everything that arrived
- * within one animation frame into a single store update, so rendering cost
- * does not grow with the token rate.
+ * The one owner of the engine on the page. It reads the token stream and writes it into the store
+ * outside React, at most one update per paced frame, so rendering cost does not grow with the token rate.
  */
 export function createBridge(engine: EngineApi, store: AppStore = appStore, options: BridgeOptions = {}): Bridge {
   const now = options.now ?? (() => performance.now());
@@ -261,7 +255,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     engine,
     store,
 
-    load: (spec, label = labelOf(spec)) => load(spec, label, true),
+    load: (spec, label = specLabel(spec)) => load(spec, label, true),
 
     async generate(request, opts = {}) {
       if (live) {
