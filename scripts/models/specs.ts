@@ -4,6 +4,22 @@
  * folder on disk is up to date.
  */
 
+import type { Precision } from './quantize';
+import type { RealTokenizerName } from './real-tokenizers';
+
+/** Which exporter's graph the ONNX files imitate (see optimum `llama-graph.ts`, `genai-graph.ts`). */
+export type GraphForm = 'optimum' | 'genai';
+
+/** How a replica presents itself as a real Hub repo. */
+export interface HubReplica {
+  /** The real repo id the mock Hub serves it under, e.g. `HuggingFaceTB/SmolLM2-135M-Instruct`. */
+  readonly repoId: string;
+  /** config.json fields copied from the real repo (architectures, model_type, token ids, torch_dtype, ...). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Files the real repo has that we do not generate (listed in the tree with these sizes, served as 404). */
+  readonly listedOnly: Readonly<Record<string, number>>;
+}
+
 export interface LlamaArchitecture {
   readonly hiddenSize: number;
   readonly intermediateSize: number;
@@ -65,6 +81,17 @@ export interface ModelSpec {
   /** Logit bonus for whole-word tokens (" word"), making random output read more like text. */
   readonly wordBonus: number;
   readonly eos: EosBehaviour;
+  /** Graph form; default `optimum`. */
+  readonly form?: GraphForm;
+  /** ONNX files to write (`onnx/model{suffix}.onnx`); default fp32 and q8. */
+  readonly precisions?: readonly Precision[];
+  /** Qwen3 q_norm / k_norm (GenAI form only). */
+  readonly qkNorm?: boolean;
+  /** Ship this real tokenizer instead of training one; the embedding then has `modelVocabSize` rows. */
+  readonly realTokenizer?: RealTokenizerName;
+  /** Precisions written with external data, and into how many chunks (`_data`, `_data_1`, ...). */
+  readonly externalData?: Partial<Record<Precision, number>>;
+  readonly hub?: HubReplica;
 }
 
 const DEMO_ARCHITECTURE: LlamaArchitecture = {
@@ -165,8 +192,153 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   },
 ];
 
+/**
+ * Tiny shapes for the browser tests: the 150k-row embedding dominates the file size, so
+ * hidden size stays at 32 (the smallest MatMulNBits block), two layers.
+ */
+const TINY: LlamaArchitecture = {
+  hiddenSize: 32,
+  intermediateSize: 64,
+  numHiddenLayers: 2,
+  numAttentionHeads: 2,
+  numKeyValueHeads: 1,
+  headDim: 16,
+  maxPositionEmbeddings: 2048,
+  rmsNormEps: 1e-6,
+  ropeTheta: 1000000,
+  tieWordEmbeddings: true,
+};
+const TINY_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
+const OPTIMUM_QUANTS = { 'onnx/model_int8.onnx': 0, 'onnx/model_uint8.onnx': 0, 'onnx/model_bnb4.onnx': 0 };
+const KV_FP16 = { kv_cache_dtype: { q4f16: 'float16', fp16: 'float16' } };
+
+/** Replicas of the catalog models: real family, file names, dtypes present/absent, config fields, tokenizer. */
+export const REPLICA_SPECS: readonly ModelSpec[] = [
+  ...(['135M', '360M'] as const).map((size, i): ModelSpec => ({
+    name: `smollm2-${size.toLowerCase()}-instruct-tiny`,
+    purpose: `Replica of HuggingFaceTB/SmolLM2-${size}-Instruct (GenAI-builder form, fp32/fp16/q4/q4f16, no q8) at tiny shapes, random weights.`,
+    seed: 7100 + i,
+    generateByDefault: false,
+    defaultOutDir: 'e2e/.models',
+    architecture: { ...TINY, ropeTheta: 100000, rmsNormEps: 1e-5 },
+    tokenizerVocabSize: 1024,
+    modelVocabSize: 49152,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    precisions: ['fp32', 'fp16', 'q4', 'q4f16'],
+    hub: {
+      repoId: `HuggingFaceTB/SmolLM2-${size}-Instruct`,
+      config: {
+        architectures: ['LlamaForCausalLM'],
+        model_type: 'llama',
+        bos_token_id: 1,
+        eos_token_id: 2,
+        pad_token_id: 2,
+        torch_dtype: 'bfloat16',
+        'transformers.js_config': KV_FP16,
+      },
+      listedOnly: {},
+    },
+  })),
+  {
+    name: 'qwen2.5-0.5b-instruct-tiny',
+    purpose:
+      'Replica of onnx-community/Qwen2.5-0.5B-Instruct (Optimum form, fp32/fp16/q8/q4/q4f16) at tiny shapes with the real Qwen tokenizer, random weights.',
+    seed: 7200,
+    generateByDefault: false,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'optimum',
+    precisions: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
+      config: {
+        architectures: ['Qwen2ForCausalLM'],
+        model_type: 'qwen2',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        use_sliding_window: false,
+        'transformers.js_config': {},
+      },
+      listedOnly: OPTIMUM_QUANTS,
+    },
+  },
+  {
+    name: 'qwen3-0.6b-tiny',
+    purpose:
+      'Replica of onnx-community/Qwen3-0.6B-ONNX (GenAI-builder form with q/k norms; fp32 as model.onnx + model.onnx_data) at tiny shapes with the real Qwen3 tokenizer.',
+    seed: 7300,
+    generateByDefault: false,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    qkNorm: true,
+    precisions: ['fp32', 'fp16', 'q4', 'q4f16'],
+    realTokenizer: 'qwen3',
+    externalData: { fp32: 1 },
+    hub: {
+      repoId: 'onnx-community/Qwen3-0.6B-ONNX',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        'transformers.js_config': KV_FP16,
+      },
+      listedOnly: { 'onnx/model_int8.onnx': 0, 'onnx/model_quantized.onnx': 0 },
+    },
+  },
+  {
+    name: 'llama-3.2-1b-instruct-tiny',
+    purpose:
+      'Replica of onnx-community/Llama-3.2-1B-Instruct (Optimum form; fp32 with one external data file, fp16 split into two) at tiny shapes with the real Llama 3 tokenizer.',
+    seed: 7400,
+    generateByDefault: false,
+    defaultOutDir: 'e2e/.models',
+    architecture: { ...TINY, ropeTheta: 500000, rmsNormEps: 1e-5 },
+    tokenizerVocabSize: 0,
+    modelVocabSize: 128256,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'optimum',
+    precisions: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'],
+    realTokenizer: 'llama3',
+    externalData: { fp32: 1, fp16: 2 },
+    hub: {
+      repoId: 'onnx-community/Llama-3.2-1B-Instruct',
+      config: {
+        architectures: ['LlamaForCausalLM'],
+        model_type: 'llama',
+        bos_token_id: 128000,
+        eos_token_id: [128001, 128008, 128009],
+        torch_dtype: 'bfloat16',
+        'transformers.js_config': {},
+      },
+      listedOnly: OPTIMUM_QUANTS,
+    },
+  },
+];
+
+export const ALL_SPECS: readonly ModelSpec[] = [...MODEL_SPECS, ...REPLICA_SPECS];
+
 export function findSpec(name: string): ModelSpec {
-  const spec = MODEL_SPECS.find((s) => s.name === name);
-  if (!spec) throw new Error(`unknown model "${name}" (known: ${MODEL_SPECS.map((s) => s.name).join(', ')})`);
+  const spec = ALL_SPECS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown model "${name}" (known: ${ALL_SPECS.map((s) => s.name).join(', ')})`);
   return spec;
 }
