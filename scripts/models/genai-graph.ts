@@ -58,7 +58,7 @@ export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
   );
 
   // Attention-mask reformatting for GQA, shared by every layer.
-  const { seqlensK, totalLength } = b.inScope('model/attn_mask_reformat', () => {
+  const { seqlensK, totalLength } = b.inScope('model/attn_mask_reformat/attn_mask_subgraph', () => {
     const sum = b.op1('ReduceSum', ['attention_mask', b.i64([1])], [attr.int('keepdims', 0)]);
     const seqlens = b.op1('Cast', [b.op1('Sub', [sum, b.i64(1)])], [attr.int('to', DataType.INT32)]);
     const total = b.op1('Gather', [b.op1('Shape', ['attention_mask']), b.i64(1)], [attr.int('axis', 0)]);
@@ -93,20 +93,28 @@ export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
   let pending: string | null = null; // the previous block's output, not yet added to the residual
   for (let l = 0; l < arch.numHiddenLayers; l++) {
     const p = `model.layers.${l}`;
-    const h = b.inScope(`${p}/input_layernorm`, () => {
+    const h = b.inScope(`model/layers.${l}/input_layernorm`, () => {
       if (pending === null) return simplifiedNorm(residual, `${p}.input_layernorm.weight`, H);
       const [normed, sum] = skipNorm(pending, residual, `${p}.input_layernorm.weight`);
       residual = sum;
       return normed;
     });
-    const attention = b.inScope(`${p}/attn`, () => {
+    const attention = b.inScope(`model/layers.${l}/attn`, () => {
       const headNorm = (t: string, heads: number, name: string) => {
         if (!options.qkNorm) return t;
         const perHead = b.op1('Reshape', [t, b.i64([0, 0, heads, D])]);
         return b.op1('Reshape', [simplifiedNorm(perHead, name, D), b.i64([0, 0, heads * D])]);
       };
       const rotary = (t: string) =>
-        b.ms1('RotaryEmbedding', [t, 'position_ids', cos, sin], [attr.int('interleaved', 0)]);
+        b.ms1(
+          'RotaryEmbedding',
+          [t, 'position_ids', cos, sin],
+          [
+            attr.int('interleaved', 0),
+            attr.int('num_heads', 0), // 0 with full rotary, as builder.py
+            attr.int('rotary_embedding_dim', 0),
+          ],
+        );
       const q = rotary(
         headNorm(linear(h, `${p}.self_attn.q_proj.weight`, H, nH * D), nH, `${p}.self_attn.q_norm.weight`),
       );
@@ -117,18 +125,24 @@ export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
       const [context] = b.op(
         'GroupQueryAttention',
         [q, k, v, `past_key_values.${l}.key`, `past_key_values.${l}.value`, seqlensK, totalLength],
-        [attr.int('num_heads', nH), attr.int('kv_num_heads', nKV), attr.float('scale', 1 / Math.sqrt(D))],
+        [
+          attr.int('num_heads', nH),
+          attr.int('kv_num_heads', nKV),
+          attr.float('scale', 1 / Math.sqrt(D)),
+          attr.int('do_rotary', 0), // RotaryEmbedding nodes run before GQA
+          attr.int('rotary_interleaved', 0),
+        ],
         [b.freshName('GroupQueryAttention_output'), `present.${l}.key`, `present.${l}.value`],
         MS_DOMAIN,
       );
       return linear(context as string, `${p}.self_attn.o_proj.weight`, nH * D, H);
     });
-    const h2 = b.inScope(`${p}/post_attention_layernorm`, () => {
+    const h2 = b.inScope(`model/layers.${l}/post_attention_layernorm`, () => {
       const [normed, sum] = skipNorm(attention, residual, `${p}.post_attention_layernorm.weight`);
       residual = sum;
       return normed;
     });
-    pending = b.inScope(`${p}/mlp`, () => {
+    pending = b.inScope(`model/layers.${l}/mlp`, () => {
       const gate = linear(h2, `${p}.mlp.gate_proj.weight`, H, arch.intermediateSize);
       const up = linear(h2, `${p}.mlp.up_proj.weight`, H, arch.intermediateSize);
       const act = b.op1('Mul', [b.op1('Mul', [gate, b.op1('Sigmoid', [gate])]), up]);

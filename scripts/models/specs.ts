@@ -209,7 +209,7 @@ const TINY: LlamaArchitecture = {
   tieWordEmbeddings: true,
 };
 const TINY_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
-const OPTIMUM_QUANTS = { 'onnx/model_int8.onnx': 0, 'onnx/model_uint8.onnx': 0, 'onnx/model_bnb4.onnx': 0 };
+const MB = 1_000_000;
 const KV_FP16 = { kv_cache_dtype: { q4f16: 'float16', fp16: 'float16' } };
 
 /** Replicas of the catalog models: real family, file names, dtypes present/absent, config fields, tokenizer. */
@@ -218,7 +218,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     name: `smollm2-${size.toLowerCase()}-instruct-tiny`,
     purpose: `Replica of HuggingFaceTB/SmolLM2-${size}-Instruct (GenAI-builder form, fp32/fp16/q4/q4f16, no q8) at tiny shapes, random weights.`,
     seed: 7100 + i,
-    generateByDefault: false,
+    generateByDefault: true,
     defaultOutDir: 'e2e/.models',
     architecture: { ...TINY, ropeTheta: 100000, rmsNormEps: 1e-5 },
     tokenizerVocabSize: 1024,
@@ -247,7 +247,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     purpose:
       'Replica of onnx-community/Qwen2.5-0.5B-Instruct (Optimum form, fp32/fp16/q8/q4/q4f16) at tiny shapes with the real Qwen tokenizer, random weights.',
     seed: 7200,
-    generateByDefault: false,
+    generateByDefault: true,
     defaultOutDir: 'e2e/.models',
     architecture: TINY,
     tokenizerVocabSize: 0,
@@ -269,7 +269,12 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         use_sliding_window: false,
         'transformers.js_config': {},
       },
-      listedOnly: OPTIMUM_QUANTS,
+      // The Hub's sizes (../shared/notes/real-hub-exports.md), rounded as the file pages show them.
+      listedOnly: {
+        'onnx/model_int8.onnx': 512 * MB,
+        'onnx/model_uint8.onnx': 512 * MB,
+        'onnx/model_bnb4.onnx': 764 * MB,
+      },
     },
   },
   {
@@ -277,7 +282,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     purpose:
       'Replica of onnx-community/Qwen3-0.6B-ONNX (GenAI-builder form with q/k norms; fp32 as model.onnx + model.onnx_data) at tiny shapes with the real Qwen3 tokenizer.',
     seed: 7300,
-    generateByDefault: false,
+    generateByDefault: true,
     defaultOutDir: 'e2e/.models',
     architecture: TINY,
     tokenizerVocabSize: 0,
@@ -300,7 +305,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         torch_dtype: 'bfloat16',
         'transformers.js_config': KV_FP16,
       },
-      listedOnly: { 'onnx/model_int8.onnx': 0, 'onnx/model_quantized.onnx': 0 },
+      listedOnly: { 'onnx/model_int8.onnx': 627 * MB, 'onnx/model_quantized.onnx': 627 * MB },
     },
   },
   {
@@ -308,7 +313,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     purpose:
       'Replica of onnx-community/Llama-3.2-1B-Instruct (Optimum form; fp32 with one external data file, fp16 split into two) at tiny shapes with the real Llama 3 tokenizer.',
     seed: 7400,
-    generateByDefault: false,
+    generateByDefault: true,
     defaultOutDir: 'e2e/.models',
     architecture: { ...TINY, ropeTheta: 500000, rmsNormEps: 1e-5 },
     tokenizerVocabSize: 0,
@@ -330,7 +335,40 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         torch_dtype: 'bfloat16',
         'transformers.js_config': {},
       },
-      listedOnly: OPTIMUM_QUANTS,
+      listedOnly: {
+        'onnx/model_int8.onnx': 1240 * MB,
+        'onnx/model_uint8.onnx': 1240 * MB,
+        'onnx/model_bnb4.onnx': 1600 * MB,
+      },
+    },
+  },
+  {
+    name: 'qwen3-eos-tiny',
+    purpose: `Test model: the Qwen3 replica's form and real tokenizer (150k vocabulary); greedy decoding emits <|im_end|> once the position id reaches ${DEFAULT_EOS_TEST_POSITION}.`,
+    seed: 7500,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'at-position', position: DEFAULT_EOS_TEST_POSITION },
+    form: 'genai',
+    qkNorm: true,
+    // q4 computes in float32, so the +2e4 EOS boost is not clipped as the fp16 conversion would.
+    precisions: ['q4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'typewriter-tests/Qwen3-eos',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+      },
+      listedOnly: {},
     },
   },
 ];
