@@ -195,6 +195,12 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
 /**
  * Tiny shapes for the browser tests: the 150k-row embedding dominates the file size, so
  * hidden size stays at 32 (the smallest MatMulNBits block), two layers.
+ *
+ * The real models tie lm_head to the embedding, and config.json says so
+ * (`tie_word_embeddings: true` in each hub config), but both exporters write the head as
+ * its own [H, V] MatMul weight anyway, so the files look the same either way. Its values
+ * are drawn independently here: a random *tied* head makes greedy decoding cycle between
+ * two tokens (E·E[t] dominates), which would make the id comparisons nearly vacuous.
  */
 const TINY: LlamaArchitecture = {
   hiddenSize: 32,
@@ -206,7 +212,7 @@ const TINY: LlamaArchitecture = {
   maxPositionEmbeddings: 2048,
   rmsNormEps: 1e-6,
   ropeTheta: 1000000,
-  tieWordEmbeddings: true,
+  tieWordEmbeddings: false,
 };
 const TINY_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
 const MB = 1_000_000;
@@ -266,6 +272,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         bos_token_id: 151643,
         eos_token_id: 151645,
         torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
         use_sliding_window: false,
         'transformers.js_config': {},
       },
@@ -303,6 +310,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         bos_token_id: 151643,
         eos_token_id: 151645,
         torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
         'transformers.js_config': KV_FP16,
       },
       listedOnly: { 'onnx/model_int8.onnx': 627 * MB, 'onnx/model_quantized.onnx': 627 * MB },
@@ -333,6 +341,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         bos_token_id: 128000,
         eos_token_id: [128001, 128008, 128009],
         torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
         'transformers.js_config': {},
       },
       listedOnly: {

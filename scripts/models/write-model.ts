@@ -24,7 +24,7 @@ import type { ModelSpec } from './specs';
 import { SPECIAL_BIAS, logitsBias, weightSource } from './weights';
 
 /** Bump whenever the generator's output changes for an unchanged spec, so stale folders regenerate. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 const DEFAULT_PRECISIONS: readonly Precision[] = ['fp32', 'q8'];
 const JSON_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
