@@ -66,6 +66,7 @@ const WASM_CASES: [string, Dtype, string][] = [
   [QWEN25, 'fp32', 'Optimum fp32'],
   [QWEN25, 'fp16', 'Optimum fp16 keep_io_types'],
   [QWEN25, 'q8', 'Optimum q8 MatMulInteger'],
+  [QWEN25, 'uint8', 'Optimum uint8 MatMulInteger'],
   [QWEN25, 'q4', 'Optimum q4 MatMulNBits'],
   [QWEN25, 'q4f16', 'Optimum q4f16'],
   [QWEN3, 'fp32', 'GenAI with q/k norm, external data model.onnx_data'],

@@ -85,6 +85,21 @@ describe('Optimum form', () => {
     expect(count(g, 'MatMul')).toBe(2 * L); // only the attention products stay float
   });
 
+  it('int8 is the q8 file; uint8 stores asymmetric uint8 weights with per-channel zero points', () => {
+    const graphBytes = (file: string) => Buffer.from(onnx.GraphProto.encode(graphOf(OPTIMUM, file)).finish());
+    expect(graphBytes('onnx/model_int8.onnx').equals(graphBytes('onnx/model_quantized.onnx'))).toBe(true);
+    const g = graphOf(OPTIMUM, 'onnx/model_uint8.onnx');
+    const init = new Map((g.initializer as OnnxTypes.TensorProto[]).map((t) => [t.name, t]));
+    const matmuls = nodes(g).filter((n) => n.opType === 'MatMulInteger');
+    expect(matmuls).toHaveLength(7 * config(OPTIMUM).num_hidden_layers + 1);
+    for (const n of matmuls) {
+      expect(init.get(n.input[1] ?? '')?.dataType).toBe(DataType.UINT8);
+      const zeroPoint = init.get(n.input[3] ?? '');
+      expect(zeroPoint?.dataType).toBe(DataType.UINT8);
+      expect(zeroPoint?.dims.map(Number)).toEqual([init.get(n.input[1] ?? '')?.dims.map(Number)[1]]);
+    }
+  });
+
   it('q4 is MatMulNBits (bits 4, block 32, symmetric) with uint8 B [N, K/32, 16] and a float embedding', () => {
     for (const [file, scaleType] of [
       ['onnx/model_q4.onnx', DataType.FLOAT],
@@ -247,7 +262,7 @@ describe('every replica file under onnxruntime-web (wasm EP)', () => {
       const actual = asFloat(step['logits'] as ort.Tensor);
       expect(actual.length).toBe(V);
       // q8 quantizes activations per call (different tokens, different scale): only argmax must hold.
-      const tolerance = file.includes('quantized') ? Infinity : file.includes('16') ? 2e-2 : 1e-4;
+      const tolerance = /quantized|int8/.test(file) ? Infinity : file.includes('16') ? 2e-2 : 1e-4;
       let diff = 0;
       for (let i = 0; i < V; i++) {
         if (Math.abs(expected[i] ?? 0) < 1000) diff = Math.max(diff, Math.abs((expected[i] ?? 0) - (actual[i] ?? 0)));

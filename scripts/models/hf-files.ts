@@ -10,6 +10,8 @@ const PRECISION_FORMS: Readonly<Record<Precision, string>> = {
   fp32: 'float32 weights and compute',
   fp16: 'float16 weights and compute (Optimum: float32 inputs, outputs and KV, Casts at the boundary)',
   q8: 'DynamicQuantizeLinear -> MatMulInteger (int8 weights per output channel) -> Cast -> Mul; int8 embedding Gather',
+  int8: 'the q8 form (same bytes as model_quantized.onnx)',
+  uint8: 'the q8 form with asymmetric uint8 weights and per-channel uint8 zero points',
   q4: 'com.microsoft.MatMulNBits, 4 bits, block 32, symmetric, float32 scales; float embedding',
   q4f16: 'MatMulNBits with float16 scales and float16 compute',
 };

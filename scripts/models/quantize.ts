@@ -7,7 +7,9 @@
  * - `q8`    (`model_quantized.onnx`): ORT's dynamic IntegerOps quantizer:
  *   `DynamicQuantizeLinear(A) -> MatMulInteger(Aq, Wq, Az, Wz) -> Cast -> Mul(As * Ws)`
  *   with int8 weights per output channel, and the embedding `Gather` reading an int8
- *   table followed by `DequantizeLinear`.
+ *   table followed by `DequantizeLinear`. `int8` (`model_int8.onnx`) is the same file
+ *   (quantize.py's q8 picks QInt8 for graphs without Conv); `uint8` (`model_uint8.onnx`)
+ *   stores asymmetric uint8 weights with per-channel zero points.
  * - `q4`    (`model_q4.onnx`): `com.microsoft.MatMulNBits` (bits 4, block 32,
  *   symmetric, no zero points), as ORT's MatMul4BitsQuantizer writes it; the
  *   embedding stays float.
@@ -16,14 +18,16 @@
 import { toFloat16 } from './float16';
 import { DataType, attr, type FloatType, type GraphBuilder } from './onnx-builder';
 
-export type Precision = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
-export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+export type Precision = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'];
 
 /** The file transformers.js requests for each dtype (`onnx/model{suffix}.onnx`). */
 export const PRECISION_FILE_SUFFIX: Readonly<Record<Precision, string>> = {
   fp32: '',
   fp16: '_fp16',
   q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
   q4: '_q4',
   q4f16: '_q4f16',
 };
@@ -62,6 +66,43 @@ export function quantizePerColumn(w: Float32Array, rows: number, cols: number): 
     }
   }
   return { q, scale };
+}
+
+export interface UnsignedMatrix {
+  readonly q: Uint8Array;
+  readonly scale: Float32Array;
+  readonly zeroPoint: Uint8Array;
+}
+
+/** Asymmetric uint8 with `groups` scale/zero-point pairs over `groupOf(i)`, the range always holding 0. */
+function quantizeUnsigned(w: Float32Array, groups: number, groupOf: (i: number) => number): UnsignedMatrix {
+  const min = new Float32Array(groups);
+  const max = new Float32Array(groups);
+  for (let i = 0; i < w.length; i++) {
+    const g = groupOf(i);
+    const v = w[i] ?? 0;
+    if (v < (min[g] ?? 0)) min[g] = v;
+    if (v > (max[g] ?? 0)) max[g] = v;
+  }
+  const scale = new Float32Array(groups);
+  const zeroPoint = new Uint8Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const range = (max[g] ?? 0) - (min[g] ?? 0);
+    scale[g] = range > 0 ? range / 255 : 1;
+    zeroPoint[g] = Math.min(255, Math.max(0, Math.round(-(min[g] ?? 0) / (scale[g] ?? 1))));
+  }
+  const q = new Uint8Array(w.length);
+  for (let i = 0; i < w.length; i++) {
+    const g = groupOf(i);
+    const v = Math.round((w[i] ?? 0) / (scale[g] ?? 1)) + (zeroPoint[g] ?? 0);
+    q[i] = v > 255 ? 255 : v < 0 ? 0 : v;
+  }
+  return { q, scale, zeroPoint };
+}
+
+/** Asymmetric per-column uint8 for a [rows, cols] MatMul weight (ORT's QUInt8 weights). */
+export function quantizePerColumnUnsigned(w: Float32Array, rows: number, cols: number): UnsignedMatrix {
+  return quantizeUnsigned(w, cols, (i) => i % cols);
 }
 
 /** Symmetric per-tensor int8, used for embedding tables read through Gather. */
@@ -158,7 +199,19 @@ export class WeightEmitter {
       case 'fp32':
       case 'fp16':
         return b.op1('MatMul', [input, this.floatWeight(name, [K, N], produce)]);
-      case 'q8': {
+      case 'uint8': {
+        const quantized = shared(() => quantizePerColumnUnsigned(produce(), K, N));
+        const q = b.weight(`${name}_quantized`, DataType.UINT8, [K, N], () => {
+          const result = quantized.get().q;
+          quantized.release();
+          return result;
+        });
+        const scale = b.weight(`${name}_scale`, DataType.FLOAT, [N], () => quantized.get().scale);
+        const zeroPoint = b.weight(`${name}_zero_point`, DataType.UINT8, [N], () => quantized.get().zeroPoint);
+        return this.integerMatMul(input, q, scale, zeroPoint);
+      }
+      case 'q8':
+      case 'int8': {
         const quantized = shared(() => quantizePerColumn(produce(), K, N));
         const q = b.weight(`${name}_quantized`, DataType.INT8, [K, N], () => {
           const result = quantized.get().q;
@@ -167,10 +220,7 @@ export class WeightEmitter {
         });
         const scale = b.weight(`${name}_scale`, DataType.FLOAT, [N], () => quantized.get().scale);
         const zeroPoint = b.weight(`${name}_zero_point`, DataType.INT8, [N], () => new Int8Array(N));
-        const [aq, aScale, aZero] = b.op('DynamicQuantizeLinear', [input], [], 3) as [string, string, string];
-        const product = b.op1('MatMulInteger', [aq, q, aZero, zeroPoint]);
-        const asFloat = b.op1('Cast', [product], [attr.int('to', DataType.FLOAT)]);
-        return b.op1('Mul', [asFloat, b.op1('Mul', [aScale, scale])]);
+        return this.integerMatMul(input, q, scale, zeroPoint);
       }
       case 'q4':
       case 'q4f16': {
@@ -194,10 +244,30 @@ export class WeightEmitter {
     }
   }
 
+  /** ORT's IntegerOps MatMul: quantize A per call, integer product, rescale by As * Ws. */
+  private integerMatMul(input: string, q: string, scale: string, zeroPoint: string): string {
+    const b = this.b;
+    const [aq, aScale, aZero] = b.op('DynamicQuantizeLinear', [input], [], 3) as [string, string, string];
+    const product = b.op1('MatMulInteger', [aq, q, aZero, zeroPoint]);
+    const asFloat = b.op1('Cast', [product], [attr.int('to', DataType.FLOAT)]);
+    return b.op1('Mul', [asFloat, b.op1('Mul', [aScale, scale])]);
+  }
+
   /** Embedding table [rows, cols]. In q8 the Gather reads int8 rows and dequantizes only those. */
   table(name: string, rows: number, cols: number, produce: () => Float32Array): EmbeddingTable {
     const b = this.b;
-    if (this.precision !== 'q8') {
+    if (this.precision === 'uint8') {
+      const quantized = shared(() => quantizeUnsigned(produce(), 1, () => 0));
+      const scale = b.weight(`${name}_scale`, DataType.FLOAT, [], () => quantized.get().scale);
+      const zeroPoint = b.weight(`${name}_zero_point`, DataType.UINT8, [], () => quantized.get().zeroPoint);
+      const q = b.weight(`${name}_quantized`, DataType.UINT8, [rows, cols], () => {
+        const result = quantized.get().q;
+        quantized.release();
+        return result;
+      });
+      return { gather: (ids) => b.op1('DequantizeLinear', [b.op1('Gather', [q, ids]), scale, zeroPoint]) };
+    }
+    if (this.precision !== 'q8' && this.precision !== 'int8') {
       const weight = this.floatWeight(name, [rows, cols], produce);
       return { gather: (ids) => b.op1('Gather', [weight, ids]) };
     }

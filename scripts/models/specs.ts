@@ -262,7 +262,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     wordBonus: 2,
     eos: { kind: 'never' },
     form: 'optimum',
-    precisions: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'],
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'],
     realTokenizer: 'qwen3',
     hub: {
       repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
@@ -330,7 +330,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     wordBonus: 2,
     eos: { kind: 'never' },
     form: 'optimum',
-    precisions: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'],
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'],
     realTokenizer: 'llama3',
     externalData: { fp32: 1, fp16: 2 },
     hub: {
@@ -344,11 +344,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         tie_word_embeddings: true,
         'transformers.js_config': {},
       },
-      listedOnly: {
-        'onnx/model_int8.onnx': 1240 * MB,
-        'onnx/model_uint8.onnx': 1240 * MB,
-        'onnx/model_bnb4.onnx': 1600 * MB,
-      },
+      listedOnly: { 'onnx/model_bnb4.onnx': 1600 * MB },
     },
   },
   {
@@ -382,7 +378,38 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
   },
 ];
 
-export const ALL_SPECS: readonly ModelSpec[] = [...MODEL_SPECS, ...REPLICA_SPECS];
+/** Full SmolLM2-135M shapes in the real exporters' forms, for the dtype benchmark (`--only`, into bench/models). */
+export const BENCH_FORM_SPECS: readonly ModelSpec[] = (
+  [
+    ['genai', ['fp32', 'fp16', 'q4', 'q4f16']],
+    ['optimum', ['fp32', 'fp16', 'q8', 'q4']],
+  ] as const
+).map(([form, precisions]): ModelSpec => ({
+  name: `smollm2-135m-${form}`,
+  purpose: `Benchmark replica: SmolLM2-135M shapes in the ${form === 'genai' ? 'GenAI-builder form the Hub repo ships' : 'Optimum form (for the real q8 MatMulInteger form)'}, random weights, never emits EOS.`,
+  seed: 135,
+  generateByDefault: false,
+  defaultOutDir: 'bench/models',
+  architecture: {
+    ...SMOLLM2_COMMON,
+    // Stored as its own [H, V] head in both forms; independent values keep greedy output varied.
+    tieWordEmbeddings: false,
+    hiddenSize: 576,
+    intermediateSize: 1536,
+    numHiddenLayers: 30,
+    numAttentionHeads: 9,
+    numKeyValueHeads: 3,
+  },
+  tokenizerVocabSize: 1024,
+  modelVocabSize: 49152,
+  init: REPLICA_INIT,
+  wordBonus: 0,
+  eos: { kind: 'never' },
+  form,
+  precisions,
+}));
+
+export const ALL_SPECS: readonly ModelSpec[] = [...MODEL_SPECS, ...REPLICA_SPECS, ...BENCH_FORM_SPECS];
 
 export function findSpec(name: string): ModelSpec {
   const spec = ALL_SPECS.find((s) => s.name === name);
