@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Dtype, GenerateRequest } from '../workers/protocol';
 import { REPLICA_SPECS } from '../scripts/models/specs';
 import { load, openHarness, run } from './support/engine-harness';
+import { HUB_ORIGIN } from './support/ports';
 import { hubSpec } from './support/pwa-helpers';
 
 /**
@@ -96,6 +97,28 @@ for (const [repo, dtype] of WEBGPU_CASES) {
     await greedyMatchesPeer(page, repo, dtype, 6);
   });
 }
+
+test("the mock Hub lists the real repos' file names, generated or not", async () => {
+  test.skip(onWebGpu(), 'no browser involved');
+  const paths = async (repo: string) => {
+    const response = await fetch(`${HUB_ORIGIN}/api/models/${repo}/tree/main?recursive=true`);
+    return ((await response.json()) as { path: string }[]).map((e) => e.path).filter((p) => p.startsWith('onnx/'));
+  };
+  expect(await paths(SMOL)).toEqual([
+    'onnx/model.onnx',
+    'onnx/model_fp16.onnx',
+    'onnx/model_q4.onnx',
+    'onnx/model_q4f16.onnx',
+  ]);
+  expect(await paths(QWEN25)).toEqual(
+    ['', '_bnb4', '_fp16', '_int8', '_q4', '_q4f16', '_quantized', '_uint8'].map((s) => `onnx/model${s}.onnx`),
+  );
+  expect(await paths(LLAMA)).toContain('onnx/model_fp16.onnx_data_1');
+  expect(await paths(QWEN3)).toContain('onnx/model.onnx_data');
+  // A listed file we do not generate answers 404, as a missing file would.
+  const bnb4 = await fetch(`${HUB_ORIGIN}/${QWEN25}/resolve/main/onnx/model_bnb4.onnx`, { method: 'HEAD' });
+  expect(bnb4.status).toBe(404);
+});
 
 /** transformers.js in Node, reading the replica's own tokenizer files. */
 async function tokenizerOf(repoId: string) {

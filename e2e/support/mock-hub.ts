@@ -92,11 +92,13 @@ function tree(folder: string, listedOnly: Readonly<Record<string, number>> = {})
     const lfs = isLfs(path) ? { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } : undefined;
     return { type: 'file', path, size: bytes.length, oid: gitOid(bytes), ...(lfs ? { lfs } : {}) };
   });
-  const absent = Object.entries(listedOnly).map(([path, size]) => {
-    const oid = createHash('sha256').update(`typewriter-absent:${path}`).digest('hex');
-    return { type: 'file', path, size: 134, oid: oid.slice(0, 40), lfs: { oid, size, pointerSize: 134 } };
-  });
-  return [...files, ...absent].sort((a, b) => a.path.localeCompare(b.path));
+  const absent = Object.entries(listedOnly)
+    .filter(([path]) => !files.some((f) => f.path === path))
+    .map(([path, size]) => {
+      const oid = createHash('sha256').update(`typewriter-absent:${path}`).digest('hex');
+      return { type: 'file', path, size: 134, oid: oid.slice(0, 40), lfs: { oid, size, pointerSize: 134 } };
+    });
+  return [...files, ...absent].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}) {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { halfToFloat } from './float16';
 import { DataType, MS_DOMAIN, onnx } from './onnx-builder';
 import { findSpec } from './specs';
-import { generateIntoTemp, removeDir, useLocalModels } from './test-support';
+import { generateIntoTemp, hashTree, removeDir, useLocalModels } from './test-support';
 import { onnxFileOf, precisionsOf } from './write-model';
 
 const OPTIMUM = 'qwen2.5-0.5b-instruct-tiny';
@@ -46,6 +46,17 @@ const config = (name: string) =>
     head_dim: number;
     vocab_size: number;
   };
+
+describe('replica generation', () => {
+  it('is byte-for-byte deterministic', () => {
+    const again = generateIntoTemp('forms-again', [SMOL]);
+    try {
+      expect(hashTree(join(again, SMOL))).toEqual(hashTree(join(dir, SMOL)));
+    } finally {
+      removeDir(again);
+    }
+  });
+});
 
 describe('Optimum form', () => {
   it('fp32 is plain ONNX ops with float32 I/O', () => {

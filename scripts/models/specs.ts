@@ -277,11 +277,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         'transformers.js_config': {},
       },
       // The Hub's sizes (../shared/notes/real-hub-exports.md), rounded as the file pages show them.
-      listedOnly: {
-        'onnx/model_int8.onnx': 512 * MB,
-        'onnx/model_uint8.onnx': 512 * MB,
-        'onnx/model_bnb4.onnx': 764 * MB,
-      },
+      listedOnly: { 'onnx/model_bnb4.onnx': 764 * MB },
     },
   },
   {
