@@ -70,6 +70,7 @@ const WASM_CASES: [string, Dtype, string][] = [
   [QWEN25, 'uint8', 'Optimum uint8 MatMulInteger'],
   [QWEN25, 'q4', 'Optimum q4 MatMulNBits'],
   [QWEN25, 'q4f16', 'Optimum q4f16'],
+  [QWEN25, 'bnb4', 'Optimum bnb4 MatMulBnb4'],
   [QWEN3, 'fp32', 'GenAI with q/k norm, external data model.onnx_data'],
   [QWEN3, 'q4f16', 'GenAI with q/k norm q4f16'],
   [LLAMA, 'fp32', 'Optimum, external data model.onnx_data'],
@@ -116,8 +117,9 @@ test("the mock Hub lists the real repos' file names, generated or not", async ()
   expect(await paths(LLAMA)).toContain('onnx/model_fp16.onnx_data_1');
   expect(await paths(QWEN3)).toContain('onnx/model.onnx_data');
   // A listed file we do not generate answers 404, as a missing file would.
-  const bnb4 = await fetch(`${HUB_ORIGIN}/${QWEN25}/resolve/main/onnx/model_bnb4.onnx`, { method: 'HEAD' });
-  expect(bnb4.status).toBe(404);
+  const absent = await fetch(`${HUB_ORIGIN}/${QWEN3}/resolve/main/onnx/model_int8.onnx`, { method: 'HEAD' });
+  expect(absent.status).toBe(404);
+  expect(await paths(QWEN3)).toContain('onnx/model_int8.onnx');
 });
 
 /** transformers.js in Node, reading the replica's own tokenizer files. */

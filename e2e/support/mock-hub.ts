@@ -6,8 +6,8 @@
  * so each test can use its own repo and its own cache entries.
  * The replicas of the catalog models (scripts/models REPLICA_SPECS, generated into e2e/.models) are served under
  * their real repo ids (`onnx-community/Qwen3-0.6B-ONNX`, or with a `-suffix` for a fresh cache), and their tree
- * listing names the real repo's files: ours with our sizes and hashes, plus the ones we do not generate (int8,
- * bnb4, ...) with the Hub's sizes; those answer 404.
+ * listing names the real repo's files: ours with our sizes and hashes, plus the ones we do not generate (Qwen3's
+ * int8 and quantized) with the Hub's sizes; those answer 404.
  * Test controls (never on the real Hub):
  *   POST   /__control {repo, file, fault: 'cut'|'html'|'corrupt', afterBytes?, times?}  arm a fault
  *   DELETE /__control                                                                 disarm all, reset counts

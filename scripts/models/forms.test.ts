@@ -287,6 +287,49 @@ describe('every replica file under onnxruntime-web (wasm EP)', () => {
   );
 });
 
+describe('quantized forms track fp32', () => {
+  // A wrong layout (nibble order, block direction, transposition) scrambles the weights and the argmax.
+  it.each(['onnx/model_bnb4.onnx', 'onnx/model_q4.onnx', 'onnx/model_quantized.onnx', 'onnx/model_uint8.onnx'])(
+    '%s picks the fp32 argmax on most rows',
+    async (file) => {
+      const c = config(OPTIMUM);
+      const ids = [11, 2200, 3303, 404, 5505, 66, 7007, 808, 9090, 1010, 1111, 1212];
+      const logitsOf = async (f: string) => {
+        const s = await session(OPTIMUM, f);
+        const i64 = (a: number[]) => new ort.Tensor('int64', BigInt64Array.from(a, BigInt), [1, a.length]);
+        const feeds: Record<string, ort.Tensor> = {
+          input_ids: i64(ids),
+          attention_mask: i64(ids.map(() => 1)),
+          position_ids: i64(ids.map((_, i) => i)),
+        };
+        for (let l = 0; l < c.num_hidden_layers; l++) {
+          for (const kind of ['key', 'value']) {
+            feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
+              1,
+              c.num_key_value_heads,
+              0,
+              c.head_dim,
+            ]);
+          }
+        }
+        const out = asFloat((await s.run(feeds))['logits'] as ort.Tensor);
+        await s.release();
+        return out;
+      };
+      const reference = await logitsOf('onnx/model.onnx');
+      const quantized = await logitsOf(file);
+      const V = c.vocab_size;
+      let agree = 0;
+      for (let r = 0; r < ids.length; r++) {
+        const row = (a: Float32Array) => a.subarray(r * V, (r + 1) * V);
+        if (argmax(row(reference)) === argmax(row(quantized))) agree++;
+      }
+      expect(agree).toBeGreaterThanOrEqual(ids.length - 3);
+    },
+    30_000,
+  );
+});
+
 describe('transformers.js on the replicas (Node)', () => {
   it.each([
     [GENAI, 'fp32'],

@@ -14,6 +14,7 @@ const PRECISION_FORMS: Readonly<Record<Precision, string>> = {
   uint8: 'the q8 form with asymmetric uint8 weights and per-channel uint8 zero points',
   q4: 'com.microsoft.MatMulNBits, 4 bits, block 32, symmetric, float32 scales; float embedding',
   q4f16: 'MatMulNBits with float16 scales and float16 compute',
+  bnb4: 'com.microsoft.MatMulBnb4, NF4, block 64, float32 absmax; float embedding',
 };
 
 /**

@@ -14,12 +14,14 @@
  *   symmetric, no zero points), as ORT's MatMul4BitsQuantizer writes it; the
  *   embedding stays float.
  * - `q4f16` (`model_q4f16.onnx`): q4, then the fp16 conversion (fp16 scales).
+ * - `bnb4`  (`model_bnb4.onnx`): `com.microsoft.MatMulBnb4`, NF4, block 64, float32
+ *   absmax, as ORT's MatMulBnb4Quantizer writes it; the embedding stays float.
  */
 import { toFloat16 } from './float16';
 import { DataType, attr, type FloatType, type GraphBuilder } from './onnx-builder';
 
-export type Precision = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16';
-export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'];
+export type Precision = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
+export const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'];
 
 /** The file transformers.js requests for each dtype (`onnx/model{suffix}.onnx`). */
 export const PRECISION_FILE_SUFFIX: Readonly<Record<Precision, string>> = {
@@ -30,6 +32,7 @@ export const PRECISION_FILE_SUFFIX: Readonly<Record<Precision, string>> = {
   uint8: '_uint8',
   q4: '_q4',
   q4f16: '_q4f16',
+  bnb4: '_bnb4',
 };
 
 /** Activations are float16 in the fp16 and q4f16 files. */
@@ -158,6 +161,59 @@ export function quantizeBlockwise4Bit(w: Float32Array, K: number, N: number): Bl
   return { packed, scales };
 }
 
+export const BNB4_BLOCK_SIZE = 64;
+
+/** bitsandbytes' NF4 code book (quant_type 1): the 16 quantiles of a unit normal, scaled to [-1, 1]. */
+export const NF4_VALUES = Float32Array.of(
+  -1.0,
+  -0.6961928009986877,
+  -0.5250730514526367,
+  -0.39491748809814453,
+  -0.28444138169288635,
+  -0.18477343022823334,
+  -0.09105003625154495,
+  0.0,
+  0.07958029955625534,
+  0.16093020141124725,
+  0.24611230194568634,
+  0.33791524171829224,
+  0.44070982933044434,
+  0.5626170039176941,
+  0.7229568362236023,
+  1.0,
+);
+
+export interface Bnb4Matrix {
+  /** [(N * K + 1) / 2]: the transposed weight [N, K] row-major, two codes per byte, the first in the high nibble. */
+  readonly packed: Uint8Array;
+  /** [(N * K) / 64] float32: max |x| of each block of 64 consecutive elements of the transposed weight. */
+  readonly absmax: Float32Array;
+}
+
+/** NF4 blockwise quantization of a MatMul weight laid out [K, N], as MatMulBnb4 reads it. */
+export function quantizeBnb4(w: Float32Array, K: number, N: number): Bnb4Matrix {
+  const numel = N * K;
+  const blocks = Math.ceil(numel / BNB4_BLOCK_SIZE);
+  const transposed = new Float32Array(numel);
+  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) transposed[n * K + k] = w[k * N + n] ?? 0;
+  const absmax = new Float32Array(blocks);
+  for (let i = 0; i < numel; i++) {
+    const b = Math.floor(i / BNB4_BLOCK_SIZE);
+    absmax[b] = Math.max(absmax[b] ?? 0, Math.abs(transposed[i] ?? 0));
+  }
+  const packed = new Uint8Array(Math.ceil(numel / 2));
+  for (let i = 0; i < numel; i++) {
+    const scale = absmax[Math.floor(i / BNB4_BLOCK_SIZE)] ?? 0;
+    const x = scale > 0 ? (transposed[i] ?? 0) / scale : 0;
+    let best = 0;
+    for (let c = 1; c < 16; c++) {
+      if (Math.abs(x - (NF4_VALUES[c] ?? 0)) < Math.abs(x - (NF4_VALUES[best] ?? 0))) best = c;
+    }
+    packed[i >> 1] = (packed[i >> 1] ?? 0) | (i & 1 ? best : best << 4);
+  }
+  return { packed, absmax };
+}
+
 /** Computes once, hands the result to several lazy initializers, then forgets it. */
 function shared<T>(compute: () => T): { get: () => T; release: () => void } {
   let value: T | undefined;
@@ -221,6 +277,23 @@ export class WeightEmitter {
         const scale = b.weight(`${name}_scale`, DataType.FLOAT, [N], () => quantized.get().scale);
         const zeroPoint = b.weight(`${name}_zero_point`, DataType.INT8, [N], () => new Int8Array(N));
         return this.integerMatMul(input, q, scale, zeroPoint);
+      }
+      case 'bnb4': {
+        const quantized = shared(() => quantizeBnb4(produce(), K, N));
+        const packed = b.weight(`${name}_Bnb4`, DataType.UINT8, [Math.ceil((N * K) / 2)], () => {
+          const result = quantized.get().packed;
+          return result;
+        });
+        const absmax = b.weight(`${name}_absmax`, DataType.FLOAT, [Math.ceil((N * K) / BNB4_BLOCK_SIZE)], () => {
+          const result = quantized.get().absmax;
+          quantized.release();
+          return result;
+        });
+        return b.ms1(
+          'MatMulBnb4',
+          [input, packed, absmax],
+          [attr.int('K', K), attr.int('N', N), attr.int('block_size', BNB4_BLOCK_SIZE), attr.int('quant_type', 1)],
+        );
       }
       case 'q4':
       case 'q4f16': {

@@ -262,7 +262,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     wordBonus: 2,
     eos: { kind: 'never' },
     form: 'optimum',
-    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'],
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'],
     realTokenizer: 'qwen3',
     hub: {
       repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
@@ -276,8 +276,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         use_sliding_window: false,
         'transformers.js_config': {},
       },
-      // The Hub's sizes (../shared/notes/real-hub-exports.md), rounded as the file pages show them.
-      listedOnly: { 'onnx/model_bnb4.onnx': 764 * MB },
+      listedOnly: {},
     },
   },
   {
@@ -326,7 +325,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     wordBonus: 2,
     eos: { kind: 'never' },
     form: 'optimum',
-    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'],
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'],
     realTokenizer: 'llama3',
     externalData: { fp32: 1, fp16: 2 },
     hub: {
@@ -340,7 +339,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         tie_word_embeddings: true,
         'transformers.js_config': {},
       },
-      listedOnly: { 'onnx/model_bnb4.onnx': 1600 * MB },
+      listedOnly: {},
     },
   },
   {
