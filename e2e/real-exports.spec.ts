@@ -26,6 +26,7 @@ const QWEN25 = 'onnx-community/Qwen2.5-0.5B-Instruct';
 const QWEN3 = 'onnx-community/Qwen3-0.6B-ONNX';
 const LLAMA = 'onnx-community/Llama-3.2-1B-Instruct';
 const QWEN3_EOS = 'typewriter-tests/Qwen3-eos';
+const QWEN3_SYMBOLIC_KV = 'typewriter-tests/Qwen3-symbolic-kv';
 
 const onWebGpu = () => test.info().project.name === 'webgpu';
 const folderOf = (repoId: string) => {
@@ -76,6 +77,7 @@ const WASM_CASES: [string, Dtype, string][] = [
   [LLAMA, 'fp32', 'Optimum, external data model.onnx_data'],
   [LLAMA, 'fp16', 'Optimum, external data in two chunks'],
   [LLAMA, 'q4', 'Optimum q4'],
+  [QWEN3_SYMBOLIC_KV, 'q4', 'GenAI with the KV head size as a symbol, as newer builds declare it'],
 ];
 
 for (const [repo, dtype, form] of WASM_CASES) {

@@ -24,6 +24,8 @@ import { transpose } from './llama-graph';
 export interface GenaiGraphOptions extends LlamaGraphOptions {
   /** Qwen3's per-head RMS norms on q and k (weights `self_attn.{q,k}_norm.weight`, length head_dim). */
   readonly qkNorm: boolean;
+  /** Declare the KV head size as this symbol instead of a number, as newer GenAI builds do. */
+  readonly symbolicHeadDim?: string;
 }
 
 export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
@@ -41,7 +43,7 @@ export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
   b.input('input_ids', DataType.INT64, ['batch_size', 'sequence_length']);
   b.input('attention_mask', DataType.INT64, ['batch_size', 'total_sequence_length']);
   b.input('position_ids', DataType.INT64, ['batch_size', 'sequence_length']);
-  const cacheShape = (len: string) => ['batch_size', nKV, len, D];
+  const cacheShape = (len: string) => ['batch_size', nKV, len, options.symbolicHeadDim ?? D];
   for (let l = 0; l < arch.numHiddenLayers; l++) {
     b.input(`past_key_values.${l}.key`, io, cacheShape('past_sequence_length'));
     b.input(`past_key_values.${l}.value`, io, cacheShape('past_sequence_length'));

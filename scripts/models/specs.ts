@@ -87,6 +87,8 @@ export interface ModelSpec {
   readonly precisions?: readonly Precision[];
   /** Qwen3 q_norm / k_norm (GenAI form only). */
   readonly qkNorm?: boolean;
+  /** GenAI form only: the KV head size as this symbol (newer builder output), not a number. */
+  readonly symbolicHeadDim?: string;
   /** Ship this real tokenizer instead of training one; the embedding then has `modelVocabSize` rows. */
   readonly realTokenizer?: RealTokenizerName;
   /** Precisions written with external data, and into how many chunks (`_data`, `_data_1`, ...). */
@@ -367,6 +369,37 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         bos_token_id: 151643,
         eos_token_id: 151645,
         torch_dtype: 'bfloat16',
+      },
+      listedOnly: {},
+    },
+  },
+  {
+    name: 'qwen3-symbolic-kv-tiny',
+    purpose:
+      'Test model: the Qwen3 replica with the KV head size declared as a symbol, as newer onnxruntime-genai builds write it.',
+    seed: 7600,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    qkNorm: true,
+    symbolicHeadDim: 'kv_cache_dim',
+    precisions: ['q4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'typewriter-tests/Qwen3-symbolic-kv',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
       },
       listedOnly: {},
     },

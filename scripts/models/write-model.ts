@@ -244,7 +244,7 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
       };
       const graph =
         spec.form === 'genai'
-          ? buildGenaiGraph({ ...graphOptions, qkNorm: spec.qkNorm ?? false })
+          ? buildGenaiGraph({ ...graphOptions, qkNorm: spec.qkNorm ?? false, symbolicHeadDim: spec.symbolicHeadDim })
           : buildLlamaGraph(graphOptions);
       writeOnnxModel(join(staging, onnxFileOf(precision)), graph, {
         producerName: 'typewriter-models',

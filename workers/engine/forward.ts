@@ -1,4 +1,5 @@
 import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { emptyCacheForSymbolicHeadDim } from './empty-cache';
 
 /**
  * One forward pass of a decoder with its KV cache. We call `model.forward`
@@ -9,7 +10,9 @@ export class KvSession {
   private cache: DynamicCache | null = null;
   private length = 0;
 
-  constructor(private readonly model: PreTrainedModel) {}
+  constructor(private readonly model: PreTrainedModel) {
+    this.cache = emptyCacheForSymbolicHeadDim(model);
+  }
 
   /** Feeds `ids` after everything fed so far; returns the logits of the last position. */
   async step(ids: readonly number[]): Promise<Float32Array> {
