@@ -14,10 +14,14 @@ import { EngineError } from './errors';
 import { EventChannel } from './event-channel';
 import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
-import { fitToContext, runGeneration, tokenizePrompt, type Counters } from './generation';
+import { validateCacheOptions } from './cache-options';
+import { runGeneration, type Counters } from './generation';
+import { KeptCache } from './kept-cache';
 import { loadModel, type LoadedModel } from './loader';
 import * as modelCache from './model-cache';
 import { runPeerGeneration } from './peer';
+import { planPrompt } from './prompt-plan';
+import { draftTokensFor } from './speculation';
 import { validateRequest } from './validate';
 
 /** Events the consumer may leave unread before the decode loop waits. */
@@ -40,6 +44,8 @@ export class Engine implements EngineApi {
   private loadSettled: Promise<void> = Promise.resolve();
   private active: ActiveGeneration | null = null;
   private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0 };
+  /** The KV cache of the last generation, kept for prefix reuse by the next one. */
+  private readonly kept = new KeptCache();
   private requestCount = 0;
 
   private get state(): EngineState {
@@ -83,30 +89,36 @@ export class Engine implements EngineApi {
   private async unloadModel(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = null;
+    // The cache first: its tensors belong to the model's session.
+    await this.kept.free();
     await loaded?.model.dispose();
   }
 
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
-    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
+    const { loaded, valid, options, prompt } = await this.prepare(request);
     const requestId = request.requestId ?? `gen-${++this.requestCount}`;
+    const { cache, use, feed } = await this.kept.take(loaded.model, prompt.promptIds, prompt.evicted);
 
     const control = new GenerationControl();
     const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
-    const clock = new GenerationClock(promptIds.length, maxTokens);
+    const clock = new GenerationClock(prompt.promptIds.length, prompt.maxTokens);
     const active: ActiveGeneration = { control, channel, finished: Promise.resolve() };
-    active.finished = runGeneration(
-      loaded,
-      valid,
-      promptIds,
-      maxTokens,
-      requestId,
-      channel,
-      control,
-      this.counters,
-      clock,
-    ).finally(() => {
-      if (this.active === active) this.active = null;
-    });
+    const plan = {
+      cache,
+      promptIds: prompt.promptIds,
+      feed,
+      use,
+      maxTokens: prompt.maxTokens,
+      draftTokens: draftTokensFor({ ...valid, speculative: options.speculative }, loaded.info.backend),
+    };
+    active.finished = runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock)
+      .then((consistent) =>
+        // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
+        consistent && this.loaded === loaded ? this.kept.keep(cache, options.keepCacheMs) : cache.dispose(),
+      )
+      .finally(() => {
+        if (this.active === active) this.active = null;
+      });
     this.active = active;
     return channel.stream;
   }
@@ -135,6 +147,7 @@ export class Engine implements EngineApi {
       forwardPasses: this.counters.forwardPasses,
       forwardMs: this.counters.forwardMs,
       queuedEvents: this.active?.channel.queued ?? 0,
+      kvCache: this.kept.describe(),
     };
   }
 
@@ -161,8 +174,8 @@ export class Engine implements EngineApi {
   }
 
   async peerGenerate(request: GenerateRequest): Promise<PeerRunResult> {
-    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
-    return runPeerGeneration(loaded, promptIds, maxTokens, valid.repetitionPenalty, this.counters);
+    const { loaded, valid, prompt } = await this.prepare(request);
+    return runPeerGeneration(loaded, prompt.promptIds, prompt.maxTokens, valid.repetitionPenalty, this.counters);
   }
 
   /** Checks the state and the request, and tokenizes the prompt: everything that can fail before a stream exists. */
@@ -176,8 +189,9 @@ export class Engine implements EngineApi {
     if (this.active)
       throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
     const valid = validateRequest(request, loaded.info.vocabSize);
-    const promptIds = tokenizePrompt(loaded, valid);
-    const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
-    return { loaded, valid, promptIds, maxTokens };
+    const options = validateCacheOptions(request, loaded.info.vocabSize);
+    const contextLength = Math.min(loaded.info.contextLength, options.contextLimit ?? Infinity);
+    const prompt = planPrompt(loaded.tokenizer, valid, valid.maxTokens, contextLength);
+    return { loaded, valid, options, prompt };
   }
 }
