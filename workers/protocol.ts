@@ -163,6 +163,8 @@ export interface GenerationStats {
   /** Prompt tokens reused from the kept KV cache / fed through the model (set by the real engine). */
   reusedTokens?: number;
   prefilledTokens?: number;
+  /** Why reuse stopped short, e.g. `eviction` when older turns were left out (that turn pays a full prefill). */
+  reuseMiss?: ReuseMiss | null;
   /** Bytes the KV cache holds now (GPU memory on WebGPU). */
   kvCacheBytes?: number;
   /** Forward passes this generation ran, prefill included. */

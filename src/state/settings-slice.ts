@@ -20,6 +20,10 @@ export interface Settings {
   pacingCharsPerSecond: string;
   /** Logs bridge and engine events to the console (also on with `?debug`). */
   debug: boolean;
+  /** Context tokens a chat may use, as typed; empty = the model's whole context. Bounds the KV cache. */
+  contextLimit: string;
+  /** Prompt-lookup speculative decoding (greedy only); `auto` follows the measured break-even per backend. */
+  speculative: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -32,6 +36,8 @@ export const DEFAULT_SETTINGS: Settings = {
   pacing: 'off',
   pacingCharsPerSecond: '80',
   debug: false,
+  contextLimit: '',
+  speculative: 'auto',
 };
 
 export interface SettingsSlice {

@@ -84,6 +84,7 @@ export async function runGeneration(
     ...clock.snapshot(),
     reusedTokens: use.reusedTokens,
     prefilledTokens: use.prefilledTokens,
+    reuseMiss: use.reuseMiss,
     kvCacheBytes: cache.bytes(),
     forwardPasses: passes,
     draftedTokens: drafted,
