@@ -1,31 +1,34 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useContext, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { ChatEntry } from '../state/chat-slice';
 import { isGenerating } from '../state/generation-slice';
 import { useAppStore } from '../state/hooks';
-import { useServices } from './services';
+import { ServicesContext } from './services';
 
 /**
  * A user message with an Edit control: fix a typo and resend. Resending drops the turns after it;
  * the engine's KV cache rolls back to the edited message, so only the new text is prefilled.
  */
 export function UserMessage({ entry }: { entry: ChatEntry }) {
-  const { chat } = useServices();
+  // Rendered without the app's services (component tests), the message is read-only.
+  const chat = useContext(ServicesContext)?.chat ?? null;
   const [draft, setDraft] = useState<string | null>(null);
   const canEdit = useAppStore((s) => s.model.status === 'ready' && !isGenerating(s.generation.status));
   const fieldId = useId();
 
-  if (draft === null) {
+  if (draft === null || !chat) {
     return (
       <>
         <p className="msg-user-text">{entry.content}</p>
-        <button
-          type="button"
-          className="msg-edit"
-          onClick={() => setDraft(entry.content)}
-          disabled={!canEdit}
-          aria-label="Edit message"
-          title="Edit this message and resend it"
-        />
+        {chat && (
+          <button
+            type="button"
+            className="msg-edit"
+            onClick={() => setDraft(entry.content)}
+            disabled={!canEdit}
+            aria-label="Edit message"
+            title="Edit this message and resend it"
+          />
+        )}
       </>
     );
   }
