@@ -17,15 +17,16 @@ export function renderKvCache(kv: readonly KvCacheMeasure[]): string[] {
         `${m.breakEven?.draftTokens ?? '—'} | **${f(m.breakEven?.costRatio, 2)}** | **${f((m.breakEven?.acceptance ?? NaN) * 100, 0)}%** |`,
     ),
     '',
-    "Pass cost: forward-pass ms (the engine's own counter) of one pass feeding m new tokens after a cached prefix, medians. " +
+    "Pass cost: forward-pass ms (the engine's own counter) by new tokens fed on a cached prefix: 1 = a decode pass (median of 17-token minus 1-token runs), more = a line fitted to prefills of a few tokens after a reused prefix. " +
       'Break-even: the per-draft acceptance rate a at which 1 + a + … + a^k tokens per verify pass pay for its cost ratio.',
     '',
-    '| backend | model | prompt | tokens | plain ms | speculative ms | speed-up | accepted / drafted | passes plain → speculative | same ids |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| backend | model | prompt | tokens | plain ms | on ms | speed-up on | auto ms | speed-up auto | accepted / drafted (on) | passes plain → on | same ids |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...kv.flatMap((m) =>
       m.speculation.map(
         (s) =>
           `| ${m.config} | ${m.model} | ${s.prompt} | ${s.tokens} | ${f(s.plainMs, 0)} | ${f(s.speculativeMs, 0)} | **${f(s.speedup, 2)}** | ` +
+          `${f(s.autoMs, 0)} | **${f(s.autoSpeedup, 2)}** | ` +
           `${s.accepted} / ${s.drafted} (${f(s.acceptance * 100, 0)}%) | ${s.plainPasses} → ${s.speculativePasses} | ${s.identical ? 'yes' : '**no**'} |`,
       ),
     ),

@@ -79,6 +79,9 @@ export interface SpeculationRun {
   plainMs: number;
   speculativeMs: number;
   speedup: number;
+  /** `speculative: 'auto'`: drafts only while its own measurements say they pay. */
+  autoMs: number;
+  autoSpeedup: number;
   acceptance: number;
   drafted: number;
   accepted: number;
@@ -132,31 +135,49 @@ const COPY_PROMPT =
   'The keeper climbs the stairs at dusk, lights the lamp, and watches the ships pass the rocks. Rewritten: The keeper';
 const FREE_PROMPT = 'Write a story about a lighthouse keeper who finds a message in a bottle.';
 
-/** Forward ms of one pass of `rows` new tokens after BASE: the cache holds BASE, the suffix differs each time. */
-async function passCosts(page: Page, rowsList: number[], repeats: number): Promise<PassCost[]> {
+/**
+ * Forward ms of one pass by the number of new tokens it feeds, on a cache holding BASE.
+ * 1 token: a decode pass, from (17-token run − 1-token run) ÷ 16. More tokens: a second request
+ * that shares BASE prefills only its suffix (each suffix starts with another word, so reuse stops
+ * right after BASE); the tokenizer decides how many tokens a suffix is, so the points are fitted
+ * with a line (fixed per-pass cost + cost per row) and read at the row counts speculation uses.
+ */
+async function passCosts(page: Page, draftTokens: number, repeats: number): Promise<PassCost[]> {
+  const base = { prompt: BASE, temperature: 0, speculative: 'off' as const, keepCacheMs: 0 };
+  const decode: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const one = await runWithCounters(page, { ...base, maxTokens: 1 });
+    const many = await runWithCounters(page, { ...base, maxTokens: 17 });
+    decode.push((many.forwardMs - one.forwardMs) / 16);
+  }
   await runWithCounters(page, { prompt: BASE, maxTokens: 1, temperature: 0, speculative: 'off' });
-  const samples = new Map<number, number[]>();
+  const points: { rows: number; ms: number }[] = [];
   let n = 0;
   for (let r = 0; r < repeats; r++) {
-    for (const rows of rowsList) {
-      // Each suffix starts with a different word, so reuse stops exactly after BASE.
-      const words = Array.from({ length: rows * 2 }, (_, i) => WORDS[(n + i) % WORDS.length]).join(' ');
+    for (const words of [1, 2, 3, 4, 6]) {
+      const suffix = Array.from({ length: words }, (_, i) => WORDS[(n + i) % WORDS.length]).join(' ');
       n++;
-      const run = await runWithCounters(page, {
-        prompt: BASE + words,
-        maxTokens: 1,
-        temperature: 0,
-        speculative: 'off',
-      });
-      const fed = run.start.prefilledTokens ?? 0;
-      const list = samples.get(fed) ?? [];
-      list.push(run.forwardMs);
-      samples.set(fed, list);
+      const run = await runWithCounters(page, { ...base, keepCacheMs: 60_000, prompt: BASE + suffix, maxTokens: 1 });
+      points.push({ rows: run.start.prefilledTokens ?? 0, ms: run.forwardMs });
     }
   }
-  const costs = [...samples.entries()].map(([rows, ms]) => ({ rows, ms: median(ms) })).sort((a, b) => a.rows - b.rows);
-  const one = costs.find((c) => c.rows === 1)?.ms ?? costs[0]?.ms ?? NaN;
-  return costs.map((c) => ({ ...c, ratio: c.ms / one }));
+  // Least squares ms = a + b·rows.
+  const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+  const mx = mean(points.map((p) => p.rows));
+  const my = mean(points.map((p) => p.ms));
+  const b =
+    points.reduce((acc, p) => acc + (p.rows - mx) * (p.ms - my), 0) /
+    Math.max(
+      1e-9,
+      points.reduce((acc, p) => acc + (p.rows - mx) ** 2, 0),
+    );
+  const a = my - b * mx;
+  const one = median(decode);
+  const rowsList = [...new Set([2, 3, draftTokens + 1, 9])].sort((x, y) => x - y);
+  return [
+    { rows: 1, ms: one, ratio: 1 },
+    ...rowsList.map((rows) => ({ rows, ms: a + b * rows, ratio: (a + b * rows) / one })),
+  ];
 }
 
 async function speculation(page: Page, tokens: number, runs: number): Promise<SpeculationRun[]> {
@@ -168,12 +189,15 @@ async function speculation(page: Page, tokens: number, runs: number): Promise<Sp
     const request = { prompt, maxTokens: tokens, temperature: 0, keepCacheMs: 0 };
     const plain: Run[] = [];
     const fast: Run[] = [];
+    const auto: Run[] = [];
     for (let i = 0; i < runs; i++) {
       plain.push(await runWithCounters(page, { ...request, speculative: 'off' }));
       fast.push(await runWithCounters(page, { ...request, speculative: 'on' }));
+      auto.push(await runWithCounters(page, { ...request, speculative: 'auto' }));
     }
     const p = median(plain.map((r) => r.stats.elapsedMs));
     const f = median(fast.map((r) => r.stats.elapsedMs));
+    const a = median(auto.map((r) => r.stats.elapsedMs));
     const last = fast.at(-1) as Run;
     out.push({
       prompt: name,
@@ -181,12 +205,14 @@ async function speculation(page: Page, tokens: number, runs: number): Promise<Sp
       plainMs: p,
       speculativeMs: f,
       speedup: p / f,
+      autoMs: a,
+      autoSpeedup: p / a,
       drafted: last.stats.draftedTokens ?? 0,
       accepted: last.stats.acceptedTokens ?? 0,
       acceptance: (last.stats.acceptedTokens ?? 0) / Math.max(1, last.stats.draftedTokens ?? 0),
       plainPasses: plain.at(-1)?.passes ?? 0,
       speculativePasses: last.passes,
-      identical: fast.every((r, i) => JSON.stringify(r.ids) === JSON.stringify(plain[i]?.ids)),
+      identical: [...fast, ...auto].every((r) => JSON.stringify(r.ids) === JSON.stringify(plain[0]?.ids)),
     });
   }
   return out;
@@ -231,12 +257,9 @@ export async function runKvCache(
       if (config.backend === 'webgpu' && !m.webgpu) continue;
       await loadModel(page, specFor(m, config.backend, config.threads));
       const replica = m.name !== 'demo';
-      const rowsList = [1, 2, 3, 5, 9];
-      const costs = await passCosts(page, rowsList, options.quick || replica ? 3 : 5);
+      const costs = await passCosts(page, options.draftTokens, options.quick || replica ? 3 : 5);
       const k = options.draftTokens;
-      const kPlus =
-        costs.find((c) => c.rows === k + 1) ??
-        costs.reduce((a, b) => (Math.abs(b.rows - k - 1) < Math.abs(a.rows - k - 1) ? b : a));
+      const kPlus = costs.find((c) => c.rows === k + 1);
       const breakEven = kPlus
         ? {
             draftTokens: kPlus.rows - 1,
@@ -251,7 +274,7 @@ export async function runKvCache(
       const spec = await speculation(page, gpu ? 24 : replica ? 32 : 128, options.quick ? 1 : 3);
       for (const s of spec)
         log(
-          `${config.name} ${m.label}: ${s.prompt} speed-up ${s.speedup.toFixed(2)}, acceptance ${(s.acceptance * 100).toFixed(0)}% (${s.accepted}/${s.drafted}), identical ${s.identical}`,
+          `${config.name} ${m.label}: ${s.prompt} speed-up on ${s.speedup.toFixed(2)}, auto ${s.autoSpeedup.toFixed(2)}, acceptance ${(s.acceptance * 100).toFixed(0)}% (${s.accepted}/${s.drafted}), identical ${s.identical}`,
         );
       let chat: KvCacheMeasure['chat'] = null;
       if (replica || !options.quick) {

@@ -16,12 +16,13 @@ import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
 import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
+import { GeneratedIds } from './generated-ids';
 import { KeptCache } from './kept-cache';
 import { loadModel, type LoadedModel } from './loader';
 import * as modelCache from './model-cache';
 import { runPeerGeneration } from './peer';
 import { planPrompt } from './prompt-plan';
-import { draftTokensFor } from './speculation';
+import { SpeculationPolicy } from './speculation';
 import { validateRequest } from './validate';
 
 /** Events the consumer may leave unread before the decode loop waits. */
@@ -46,6 +47,10 @@ export class Engine implements EngineApi {
   private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0 };
   /** The KV cache of the last generation, kept for prefix reuse by the next one. */
   private readonly kept = new KeptCache();
+  /** Recent answers' ids by text, for callers that send a chat back as text alone. */
+  private readonly generatedIds = new GeneratedIds();
+  /** Measured cost and yield of speculation on the loaded model; reset with it. */
+  private speculation = new SpeculationPolicy();
   private requestCount = 0;
 
   private get state(): EngineState {
@@ -91,6 +96,8 @@ export class Engine implements EngineApi {
     this.loaded = null;
     // The cache first: its tensors belong to the model's session.
     await this.kept.free();
+    this.generatedIds.clear();
+    this.speculation = new SpeculationPolicy();
     await loaded?.model.dispose();
   }
 
@@ -109,13 +116,16 @@ export class Engine implements EngineApi {
       feed,
       use,
       maxTokens: prompt.maxTokens,
-      draftTokens: draftTokensFor({ ...valid, speculative: options.speculative }, loaded.info.backend),
+      speculation: this.speculation,
+      speculative: options.speculative,
     };
     active.finished = runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock)
-      .then((consistent) =>
+      .then((result) => {
         // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
-        consistent && this.loaded === loaded ? this.kept.keep(cache, options.keepCacheMs) : cache.dispose(),
-      )
+        if (!result.keep || this.loaded !== loaded) return cache.dispose();
+        if (valid.messages) this.generatedIds.remember(result.text, result.tokenIds);
+        return this.kept.keep(cache, options.keepCacheMs);
+      })
       .finally(() => {
         if (this.active === active) this.active = null;
       });
@@ -191,7 +201,8 @@ export class Engine implements EngineApi {
     const valid = validateRequest(request, loaded.info.vocabSize);
     const options = validateCacheOptions(request, loaded.info.vocabSize);
     const contextLength = Math.min(loaded.info.contextLength, options.contextLimit ?? Infinity);
-    const prompt = planPrompt(loaded.tokenizer, valid, valid.maxTokens, contextLength);
+    const messages = valid.messages && this.generatedIds.fill(valid.messages);
+    const prompt = planPrompt(loaded.tokenizer, { ...valid, messages }, valid.maxTokens, contextLength);
     return { loaded, valid, options, prompt };
   }
 }

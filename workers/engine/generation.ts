@@ -8,6 +8,7 @@ import { IncrementalDecoder } from './incremental-decoder';
 import type { KvCache } from './kv-cache';
 import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
+import type { SpeculationPolicy } from './speculation';
 import { StopMatcher } from './stop-matcher';
 import type { ValidatedRequest } from './validate';
 import { yieldToEventLoop } from './yield';
@@ -29,6 +30,12 @@ export function fitToContext(promptTokens: number, maxTokens: number, contextLen
 }
 
 /** Everything one generation runs on: the cache (already cut to the reused prefix) and what to feed it. */
+export interface GenerationResult {
+  keep: boolean;
+  text: string;
+  tokenIds: number[];
+}
+
 export interface GenerationPlan {
   cache: KvCache;
   promptIds: number[];
@@ -36,8 +43,9 @@ export interface GenerationPlan {
   feed: number[];
   use: CacheUse;
   maxTokens: number;
-  /** Draft tokens per pass for prompt-lookup speculation; 0 is plain decoding. */
-  draftTokens: number;
+  /** Decides, pass by pass, how many tokens prompt-lookup speculation drafts (0: plain decoding). */
+  speculation: SpeculationPolicy;
+  speculative: 'auto' | 'on' | 'off';
 }
 
 /**
@@ -52,7 +60,8 @@ export interface GenerationPlan {
  * so a stop sequence may end the run inside an accepted draft. Drafts are sized to the room left
  * in the stream, so backpressure holds as without speculation.
  *
- * Resolves true when the cache is consistent (its ids are exactly what it holds) and can be kept.
+ * Resolves with `keep` true when the cache is consistent (its ids are exactly what it holds) and
+ * can be kept, and with the answer's text and ids.
  */
 export async function runGeneration(
   loaded: LoadedModel,
@@ -63,14 +72,16 @@ export async function runGeneration(
   control: GenerationControl,
   counters: Counters,
   clock: GenerationClock,
-): Promise<boolean> {
+): Promise<GenerationResult> {
   const { cache, promptIds, use, maxTokens } = plan;
   const sampler = new Sampler(request);
   const decoder = new IncrementalDecoder((ids) =>
     loaded.tokenizer.decode(ids as number[], { skip_special_tokens: true, clean_up_tokenization_spaces: false }),
   );
   const matcher = new StopMatcher(request.stop);
-  const drafter = plan.draftTokens > 0 ? new NgramDrafter(promptIds) : null;
+  const policyInput = { temperature: request.temperature, speculative: plan.speculative };
+  // Greedy only: with sampling the drafts would need the speculative-sampling acceptance rule.
+  const drafter = request.temperature === 0 && plan.speculative !== 'off' ? new NgramDrafter(promptIds) : null;
   const seen = new Set(promptIds);
   const emitted: number[] = [];
   let text = '';
@@ -97,7 +108,7 @@ export async function runGeneration(
   };
   const finish = (reason: FinishReason) => {
     channel.send({ type: 'done', reason, text, stats: stats(), tokenIds: [...emitted] });
-    return true;
+    return { keep: true, text, tokenIds: emitted };
   };
   /** One token through the plain path; returns the finish reason when it ends the run. */
   const take = (id: number, index: number): FinishReason | null => {
@@ -143,10 +154,13 @@ export async function runGeneration(
 
       // Never draft past max tokens or past the events the reader has room for.
       const room = channel.highWaterMark - channel.queued - 1;
-      const draft = drafter ? drafter.propose(Math.min(plan.draftTokens, maxTokens - index - 1, room)) : [];
+      // The prefill pass never carries a draft: its cost is the prompt's, and the policy measures decode passes.
+      const budget = drafter && index > 0 ? plan.speculation.draftBudget(policyInput) : 0;
+      const draft = budget > 0 && drafter ? drafter.propose(Math.min(budget, maxTokens - index - 1, room)) : [];
       const passStarted = performance.now();
       const rows = await cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
-      counters.forwardMs += performance.now() - passStarted;
+      const passMs = performance.now() - passStarted;
+      counters.forwardMs += passMs;
       counters.forwardPasses++;
       passes++;
       if (index === 0) clock.prefillDone();
@@ -163,6 +177,7 @@ export async function runGeneration(
       }
       drafted += draft.length;
       accepted += out.length - 1;
+      if (index > 0 && drafter) plan.speculation.record(passMs, draft.length, out.length);
       const rejected = draft.length - (out.length - 1);
       if (rejected > 0) await cache.truncate(cache.length - rejected);
       drafter?.push(...out);
@@ -182,7 +197,7 @@ export async function runGeneration(
   } catch (error) {
     const named = toEngineError(error, 'GenerationError', 'The model failed while generating');
     channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
-    return false;
+    return { keep: false, text, tokenIds: emitted };
   } finally {
     channel.close();
   }

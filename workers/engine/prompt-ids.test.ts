@@ -48,7 +48,7 @@ const chat: ChatMessage[] = [
 describe('tokenizeChat', () => {
   it('splices the generated ids where the template put the text, so the prompt extends the cached one', () => {
     const tk = fakeTokenizer();
-    const firstPrompt = tk.encode(tk.apply_chat_template([{ role: 'user', content: 'a' }]) as string);
+    const firstPrompt = tk.encode(tk.apply_chat_template([{ role: 'user', content: 'a' }], {}) as string);
     const ids = tokenizeChat(tk, chat);
     expect(ids.slice(0, firstPrompt.length)).toEqual(firstPrompt);
     expect(ids.slice(firstPrompt.length, firstPrompt.length + 2)).toEqual(generated);
@@ -60,14 +60,14 @@ describe('tokenizeChat', () => {
   it('encodes the text when the ids do not decode to it (another model, a cut stop sequence)', () => {
     const tk = fakeTokenizer();
     const wrong = chat.map((m) => (m.tokenIds ? { ...m, tokenIds: [500 + 120] } : m));
-    const text = tk.apply_chat_template(chat) as string;
+    const text = tk.apply_chat_template(chat, {}) as string;
     expect(tokenizeChat(tk, wrong)).toEqual(tk.encode(text));
   });
 
   it('a template that rewrites a turn gets that turn as text: reuse stops at the difference', () => {
     const tk = fakeTokenizer(true);
     const padded = chat.map((m) => (m.tokenIds ? { ...m, content: 'hi ', tokenIds: [...generated, 32] } : m));
-    const text = tk.apply_chat_template(padded) as string;
+    const text = tk.apply_chat_template(padded, {}) as string;
     expect(tokenizeChat(tk, padded)).toEqual(tk.encode(text));
     // A turn the template leaves as it is still gets its ids.
     expect(tokenizeChat(tk, chat)).toContain(500 + 104);
@@ -76,7 +76,7 @@ describe('tokenizeChat', () => {
   it('a plain chat is the template encoded', () => {
     const tk = fakeTokenizer();
     const plain = chat.map(({ role, content }) => ({ role, content }));
-    expect(tokenizeChat(tk, plain)).toEqual(tk.encode(tk.apply_chat_template(plain) as string));
+    expect(tokenizeChat(tk, plain)).toEqual(tk.encode(tk.apply_chat_template(plain, {}) as string));
     expect(tk.renders).toBe(2);
   });
 });
