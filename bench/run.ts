@@ -127,4 +127,6 @@ if (only === 'kv') {
   writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
   writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
 }
-log(`wrote ${RESULTS_DIR}/${stamp}.json, latest.md, latest.svg in ${results.durationS.toFixed(0)} s`);
+log(
+  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
+);

@@ -10,7 +10,7 @@ import type {
   StorageReport,
   StreamEvent,
 } from '../protocol';
-import { EngineError } from './errors';
+import { EngineError, toEngineError } from './errors';
 import { EventChannel } from './event-channel';
 import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
@@ -104,31 +104,40 @@ export class Engine implements EngineApi {
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
     const { loaded, valid, options, prompt } = await this.prepare(request);
     const requestId = request.requestId ?? `gen-${++this.requestCount}`;
-    const { cache, use, feed } = await this.kept.take(loaded.model, prompt.promptIds, prompt.evicted);
 
     const control = new GenerationControl();
     const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
     const clock = new GenerationClock(prompt.promptIds.length, prompt.maxTokens);
     const active: ActiveGeneration = { control, channel, finished: Promise.resolve() };
-    const plan = {
-      cache,
-      promptIds: prompt.promptIds,
-      feed,
-      use,
-      maxTokens: prompt.maxTokens,
-      speculation: this.speculation,
-      speculative: options.speculative,
-    };
-    active.finished = runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock)
-      .then((result) => {
-        // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
-        if (!result.keep || this.loaded !== loaded) return cache.dispose();
-        if (valid.messages) this.generatedIds.remember(result.text, result.tokenIds);
-        return this.kept.keep(cache, options.keepCacheMs);
-      })
-      .finally(() => {
-        if (this.active === active) this.active = null;
-      });
+    // Taken inside the run (its truncation may await the GPU), with `active` already set so a second request is busy.
+    active.finished = (async () => {
+      let taken: Awaited<ReturnType<KeptCache['take']>>;
+      try {
+        taken = await this.kept.take(loaded.model, prompt.promptIds, prompt.evicted);
+      } catch (error) {
+        const named = toEngineError(error, 'GenerationError', 'The KV cache could not be prepared');
+        channel.send({ type: 'error', name: named.name, message: named.message });
+        channel.close();
+        return;
+      }
+      const { cache, use, feed } = taken;
+      const plan = {
+        cache,
+        promptIds: prompt.promptIds,
+        feed,
+        use,
+        maxTokens: prompt.maxTokens,
+        speculation: this.speculation,
+        speculative: options.speculative,
+      };
+      const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);
+      // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
+      if (!result.keep || this.loaded !== loaded) return cache.dispose();
+      if (valid.messages) this.generatedIds.remember(result.text, result.tokenIds);
+      return this.kept.keep(cache, options.keepCacheMs);
+    })().finally(() => {
+      if (this.active === active) this.active = null;
+    });
     this.active = active;
     return channel.stream;
   }
