@@ -20,14 +20,14 @@ export function renderKvCache(kv: readonly KvCacheMeasure[]): string[] {
     "Pass cost: forward-pass ms (the engine's own counter) by new tokens fed on a cached prefix: 1 = a decode pass (median of 17-token minus 1-token runs), more = a line fitted to prefills of a few tokens after a reused prefix. " +
       'Break-even: the per-draft acceptance rate a at which 1 + a + … + a^k tokens per verify pass pay for its cost ratio.',
     '',
-    '| backend | model | prompt | tokens | plain ms | on ms | speed-up on | auto ms | speed-up auto | accepted / drafted (on) | passes plain → on | same ids |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| backend | model | prompt | tokens | plain ms | on ms | speed-up on | auto ms | speed-up auto | accepted / drafted (on) | passes plain → on | cache cuts, ms each | same ids |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...kv.flatMap((m) =>
       m.speculation.map(
         (s) =>
           `| ${m.config} | ${m.model} | ${s.prompt} | ${s.tokens} | ${f(s.plainMs, 0)} | ${f(s.speculativeMs, 0)} | **${f(s.speedup, 2)}** | ` +
           `${f(s.autoMs, 0)} | **${f(s.autoSpeedup, 2)}** | ` +
-          `${s.accepted} / ${s.drafted} (${f(s.acceptance * 100, 0)}%) | ${s.plainPasses} → ${s.speculativePasses} | ${s.identical ? 'yes' : '**no**'} |`,
+          `${s.accepted} / ${s.drafted} (${f(s.acceptance * 100, 0)}%) | ${s.plainPasses} → ${s.speculativePasses} | ${s.cuts}, ${f(s.msPerCut, 2)} | ${s.identical ? 'yes' : '**no**'} |`,
       ),
     ),
     '',

@@ -224,6 +224,9 @@ export interface EngineStatus {
   forwardMs: number;
   /** Tokens produced but not yet read by the consumer. */
   queuedEvents: number;
+  /** KV-cache cuts (rollback for Regenerate, edits, rejected drafts) since the worker started, and their time. */
+  kvTruncations?: number;
+  kvTruncateMs?: number;
   /** The KV cache kept for the next request, if any. */
   kvCache?: { tokens: number; bytes: number; location: 'cpu' | 'gpu-buffer' } | null;
 }

@@ -23,6 +23,8 @@ interface Run {
   text: string;
   forwardMs: number;
   passes: number;
+  cuts: number;
+  cutMs: number;
 }
 
 interface HarnessWindow {
@@ -61,6 +63,8 @@ function runWithCounters(page: Page, request: GenerateRequest): Promise<Run> {
       text,
       forwardMs: after.forwardMs - before.forwardMs,
       passes: after.forwardPasses - before.forwardPasses,
+      cuts: (after.kvTruncations ?? 0) - (before.kvTruncations ?? 0),
+      cutMs: (after.kvTruncateMs ?? 0) - (before.kvTruncateMs ?? 0),
     };
   }, request);
 }
@@ -87,6 +91,9 @@ export interface SpeculationRun {
   accepted: number;
   plainPasses: number;
   speculativePasses: number;
+  /** KV-cache cuts past rejected drafts in the 'on' runs, and the mean ms of one (CPU copy on WASM, GPU copy on WebGPU). */
+  cuts: number;
+  msPerCut: number;
   identical: boolean;
 }
 
@@ -211,6 +218,13 @@ async function speculation(page: Page, tokens: number, runs: number): Promise<Sp
       accepted: last.stats.acceptedTokens ?? 0,
       acceptance: (last.stats.acceptedTokens ?? 0) / Math.max(1, last.stats.draftedTokens ?? 0),
       plainPasses: plain.at(-1)?.passes ?? 0,
+      cuts: fast.reduce((n, r) => n + r.cuts, 0),
+      msPerCut:
+        fast.reduce((n, r) => n + r.cutMs, 0) /
+        Math.max(
+          1,
+          fast.reduce((n, r) => n + r.cuts, 0),
+        ),
       speculativePasses: last.passes,
       identical: [...fast, ...auto].every((r) => JSON.stringify(r.ids) === JSON.stringify(plain[0]?.ids)),
     });

@@ -44,9 +44,9 @@ export class Engine implements EngineApi {
   private loading: AbortController | null = null;
   private loadSettled: Promise<void> = Promise.resolve();
   private active: ActiveGeneration | null = null;
-  private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0 };
+  private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0, kvTruncations: 0, kvTruncateMs: 0 };
   /** The KV cache of the last generation, kept for prefix reuse by the next one. */
-  private readonly kept = new KeptCache();
+  private readonly kept = new KeptCache(this.counters);
   /** Recent answers' ids by text, for callers that send a chat back as text alone. */
   private readonly generatedIds = new GeneratedIds();
   /** Measured cost and yield of speculation on the loaded model; reset with it. */
@@ -165,6 +165,8 @@ export class Engine implements EngineApi {
       model: this.loaded?.info ?? null,
       forwardPasses: this.counters.forwardPasses,
       forwardMs: this.counters.forwardMs,
+      kvTruncations: this.counters.kvTruncations,
+      kvTruncateMs: this.counters.kvTruncateMs,
       queuedEvents: this.active?.channel.queued ?? 0,
       kvCache: this.kept.describe(),
     };

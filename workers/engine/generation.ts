@@ -16,6 +16,8 @@ import { yieldToEventLoop } from './yield';
 export interface Counters {
   forwardPasses: number;
   forwardMs: number;
+  kvTruncations: number;
+  kvTruncateMs: number;
 }
 
 /** Fails before any work when the prompt leaves no room to generate; returns the usable token budget. */

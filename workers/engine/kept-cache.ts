@@ -1,6 +1,6 @@
 import type { PreTrainedModel } from '@huggingface/transformers';
 import type { CacheUse, EngineStatus } from '../protocol';
-import { KvCache } from './kv-cache';
+import { KvCache, type TruncationCounters } from './kv-cache';
 import { commonPrefixLength, planReuse } from './prefix';
 
 /**
@@ -10,6 +10,8 @@ import { commonPrefixLength, planReuse } from './prefix';
 export class KeptCache {
   private cache: KvCache | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly counters: TruncationCounters) {}
 
   /**
    * Hands the kept cache to a new generation, cut back to what it shares with `promptIds`
@@ -27,7 +29,7 @@ export class KeptCache {
       await cache.dispose();
       cache = null;
     }
-    cache ??= new KvCache(model);
+    cache ??= new KvCache(model, this.counters);
     const held = cache.length;
     const common = commonPrefixLength(cache.ids, promptIds);
     try {

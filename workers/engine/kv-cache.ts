@@ -9,12 +9,21 @@ import { tensorBytes, truncateTensors } from './kv-truncate';
  * We call `model.forward` directly (not `generate()`) so the decode loop can pause between
  * passes, wait for the reader, and sample with its own seeded sampler.
  */
+/** Rollback cost, for the stats and the bench: how many cuts and the time they took. */
+export interface TruncationCounters {
+  kvTruncations: number;
+  kvTruncateMs: number;
+}
+
 export class KvCache {
   private cache: DynamicCache | null = null;
   private held: number[] = [];
   private sessionHasLogitsToKeep: boolean | null = null;
 
-  constructor(readonly model: PreTrainedModel) {}
+  constructor(
+    readonly model: PreTrainedModel,
+    private readonly counters: TruncationCounters = { kvTruncations: 0, kvTruncateMs: 0 },
+  ) {}
 
   /** The ids whose keys and values are in the cache, in order. */
   get ids(): readonly number[] {
@@ -64,11 +73,13 @@ export class KvCache {
       await this.dispose();
       return;
     }
-    const old = this.tensors();
-    const cut = await truncateTensors(old, length);
+    const started = performance.now();
+    const cut = await truncateTensors(this.tensors(), length);
     // `update` disposes the GPU tensors it replaces; CPU ones are garbage once dropped.
     this.cache.update(cut);
     this.held.length = length;
+    this.counters.kvTruncations++;
+    this.counters.kvTruncateMs += performance.now() - started;
   }
 
   /** Bytes held by the keys and values. */
