@@ -179,9 +179,10 @@ export async function runGeneration(
       }
       drafted += draft.length;
       accepted += out.length - 1;
-      if (index > 0 && drafter) plan.speculation.record(passMs, draft.length, out.length);
       const rejected = draft.length - (out.length - 1);
       if (rejected > 0) await cache.truncate(cache.length - rejected);
+      // The rollback is part of what a draft costs.
+      if (index > 0 && drafter) plan.speculation.record(performance.now() - passStarted, draft.length, out.length);
       drafter?.push(...out);
 
       for (const id of out) {
