@@ -101,13 +101,27 @@ test('a second turn prefills only its new tokens; Regenerate and an edit roll ba
   expect(await page.evaluate(async () => (await window.__typewriter.engine.status()).kvCache)).toBeNull();
 });
 
-test('a raw prompt sharing a prefix reuses the cache too', async ({ page }) => {
+test('a raw prompt sharing a prefix reuses the cache too; the kept cache is freed when idle and on load', async ({
+  page,
+}) => {
   const base = { maxTokens: 8, temperature: 0, speculative: 'off' as const };
   const first = await run(page, { ...base, prompt: 'The harbour master said that the ships' });
   const second = await run(page, { ...base, prompt: 'The harbour master said that the ships would' });
   expect(first.start?.reusedTokens).toBe(0);
   expect(second.start?.reusedTokens).toBeGreaterThan(3);
   expect((second.start?.reusedTokens ?? 0) + (second.start?.prefilledTokens ?? 0)).toBe(second.start?.promptTokens);
+
+  // The kept cache is bounded in time: freed after `keepCacheMs` idle, and on a model (re)load.
+  const kvCache = () => page.evaluate(async () => (await window.__typewriter.engine.status()).kvCache);
+  await run(page, { ...base, prompt: 'Kept briefly', keepCacheMs: 400 });
+  expect((await kvCache())?.tokens).toBeGreaterThan(0);
+  await expect.poll(kvCache, { timeout: 5_000 }).toBeNull();
+  await run(page, { ...base, prompt: 'Kept until the model changes' });
+  expect((await kvCache())?.bytes).toBeGreaterThan(0);
+  await load(page, DEMO);
+  expect(await kvCache()).toBeNull();
+  const afterLoad = await run(page, { ...base, prompt: 'Kept until the model changes' });
+  expect(afterLoad.start).toMatchObject({ reusedTokens: 0, reuseMiss: 'no-cache' });
 });
 
 const COPY_PROMPT =

@@ -78,6 +78,7 @@ export function createChatActions(bridge: Bridge, persistence: Persistence): Cha
         ...params,
         messages: context.messages,
         speculative: state.settings.speculative,
+        keepCacheMs: state.settings.keepCacheMs,
         ...(contextLimit ? { contextLimit } : {}),
       },
       {

@@ -24,6 +24,8 @@ export interface Settings {
   contextLimit: string;
   /** Prompt-lookup speculative decoding (greedy only); `auto` follows the measured break-even per backend. */
   speculative: 'auto' | 'on' | 'off';
+  /** How long the engine keeps a chat's KV cache for the next turn (ms); 0 frees it after every answer. */
+  keepCacheMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -38,6 +40,7 @@ export const DEFAULT_SETTINGS: Settings = {
   debug: false,
   contextLimit: '',
   speculative: 'auto',
+  keepCacheMs: 5 * 60_000,
 };
 
 export interface SettingsSlice {

@@ -68,6 +68,22 @@ export function SettingsPanel() {
           </small>
         </div>
         <div className="field">
+          <label htmlFor="keep-cache-select">Keep the chat's cache</label>
+          <select
+            id="keep-cache-select"
+            value={String(settings.keepCacheMs)}
+            onChange={(e) => settingsChanged({ keepCacheMs: Number(e.target.value) })}
+          >
+            <option value={String(60_000)}>1 minute idle</option>
+            <option value={String(5 * 60_000)}>5 minutes idle</option>
+            <option value={String(30 * 60_000)}>30 minutes idle</option>
+            <option value="0">Free after every answer</option>
+          </select>
+          <small className="field-help">
+            The next turn reuses it and prefills only the new message; freeing it returns the memory sooner.
+          </small>
+        </div>
+        <div className="field">
           <label htmlFor="speculative-select">Speculative decoding</label>
           <select
             id="speculative-select"

@@ -154,11 +154,15 @@ export async function runGeneration(
       await channel.waitForRoom();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
-      // Never draft past max tokens or past the events the reader has room for.
-      const room = channel.highWaterMark - channel.queued - 1;
       // The prefill pass never carries a draft: its cost is the prompt's, and the policy measures decode passes.
       const budget = drafter && index > 0 ? plan.speculation.draftBudget(policyInput) : 0;
-      const draft = budget > 0 && drafter ? drafter.propose(Math.min(budget, maxTokens - index - 1, room)) : [];
+      const draft = budget > 0 && drafter ? drafter.propose(Math.min(budget, maxTokens - index - 1)) : [];
+      if (draft.length > 0) {
+        // A verified draft emits up to k+1 events at once: wait until the reader has room for all of them, so the
+        // queue never grows past its limit (the reader is the bottleneck then, so waiting costs no speed).
+        await channel.waitForRoom(Math.min(draft.length + 1, channel.highWaterMark));
+        if (control.stopped || channel.cancelled) return finish('stopped');
+      }
       const passStarted = performance.now();
       const rows = await cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
       const passMs = performance.now() - passStarted;
