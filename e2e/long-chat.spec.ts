@@ -1,6 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { GenerationStats } from '../workers/protocol';
-import { assistantMessages, closeSettings, openApp, openSettings, send, userMessages } from './support/ui-chat';
+import {
+  assistantMessages,
+  closeSettings,
+  openApp,
+  openSettings,
+  screenshot,
+  send,
+  userMessages,
+} from './support/ui-chat';
 
 /**
  * User story: someone chats on and on. Each turn costs only its new tokens (the engine keeps the
@@ -62,6 +70,8 @@ test('a 30-turn chat with a small context never errors, says once that old turns
     `Earlier messages no longer fit the model's context; the oldest ${out} are left out.`,
   );
   await expect(page.locator('article[data-context="out"]')).toHaveCount(out);
+  await notice.scrollIntoViewIfNeeded();
+  await screenshot(page, 'long-chat-eviction');
   await expect(userMessages(page)).toHaveCount(30);
   // Turns are dropped whole: as many user messages as answers are out.
   expect(all.filter((e) => e.outOfContext && e.role === 'user').length).toBe(out / 2);
