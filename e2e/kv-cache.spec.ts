@@ -187,4 +187,22 @@ test('with speculation, a stop sequence inside an accepted draft, pause and stop
   expect(stopped.ids).toEqual(plain.ids.slice(0, stopped.ids.length));
   const next = await run(page, { ...base, maxTokens: 4, speculative: 'on' });
   expect(next.ids).toEqual(plain.ids.slice(0, 4));
+
+  // Backpressure: a reader that stops reading stops generation with the queue at its limit, drafts or not.
+  const stalled = await page.evaluate(
+    async (req) => {
+      const engine = window.__typewriter.engine;
+      const stream = await engine.generate(req);
+      const reader = stream.getReader();
+      await reader.read(); // start event only, then nothing
+      await new Promise((r) => setTimeout(r, 1000));
+      const status = await engine.status();
+      await reader.cancel();
+      return { queued: status.queuedEvents, state: status.state };
+    },
+    { ...base, speculative: 'on' as const },
+  );
+  expect(stalled.state).toBe('generating');
+  expect(stalled.queued).toBeGreaterThan(0);
+  expect(stalled.queued).toBeLessThanOrEqual(8 + 1); // the high-water mark, plus at most one stats event
 });
