@@ -198,20 +198,9 @@ export type StreamEvent =
     }
   | { type: 'error'; name: EngineErrorName; message: string };
 
-export type EngineErrorName =
-  | 'InvalidParams'
-  | 'ContextOverflow'
-  | 'ModelNotLoaded'
-  | 'EngineBusy'
-  | 'ModelLoadError'
-  | 'ModelFileMissing'
-  | 'NotAModelFile'
-  | 'IntegrityError'
-  | 'NetworkError'
-  | 'InsufficientStorage'
-  | 'LoadCancelled'
-  | 'WebGpuUnavailable'
-  | 'GenerationError';
+/** The names the engine raises; the list lives in common/ so the page can branch on it too. */
+export type { EngineErrorName } from '../common/error-names';
+import type { EngineErrorName } from '../common/error-names';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'paused';
 

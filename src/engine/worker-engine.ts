@@ -1,15 +1,24 @@
 import * as Comlink from 'comlink';
-import type { EngineApi, EngineErrorName, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
+import type { ErrorName } from '../../common/error-names';
+import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
 
 /** Raised on the main thread when the worker itself died; mirrors the engine's named errors. */
 export class WorkerCrashed extends Error {
-  override readonly name = 'WorkerCrashed';
+  override readonly name = 'WorkerCrashed' satisfies ErrorName;
 }
 
-export interface WorkerEngine extends EngineApi {
-  /** Kills the worker (the only way to free all WASM memory) and starts a fresh one. */
-  restart(): void;
+/** An engine whose thread can be replaced: the only way to give a WASM heap's high-water mark back. */
+export interface RestartableEngine extends EngineApi {
+  /** Kills the worker and starts a fresh one with no model loaded. */
+  restart(): Promise<void>;
+}
+
+export interface WorkerEngine extends RestartableEngine {
   onCrash(listener: (error: Error) => void): () => void;
+}
+
+export function isRestartable(engine: EngineApi): engine is RestartableEngine {
+  return typeof (engine as Partial<RestartableEngine>).restart === 'function';
 }
 
 function spawn(): Worker {
@@ -22,7 +31,7 @@ function spawn(): Worker {
 /** Across Comlink only `name` and `message` survive; rebuild a plain Error that keeps both. */
 function named(error: unknown): Error {
   if (error instanceof Error) return error;
-  const e = error as { name?: EngineErrorName; message?: string } | null;
+  const e = error as { name?: string; message?: string } | null;
   const out = new Error(e?.message ?? String(error));
   if (e?.name) out.name = e.name;
   return out;
@@ -38,12 +47,12 @@ export function createWorkerEngine(): WorkerEngine {
       const error = new WorkerCrashed(
         `The engine worker crashed: ${event.message || 'unknown error'}. It was restarted; load the model again.`,
       );
-      restart();
+      replace();
       crashListeners.forEach((l) => l(error));
     });
   };
 
-  function restart(): void {
+  function replace(): void {
     remote[Comlink.releaseProxy]();
     worker.terminate();
     worker = spawn();
@@ -73,7 +82,11 @@ export function createWorkerEngine(): WorkerEngine {
     deleteCachedModel: (key: string) => call(() => remote.deleteCachedModel(key)),
     clearCache: () => call(() => remote.clearCache()),
     peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request)),
-    restart,
+    async restart() {
+      replace();
+      // The fresh worker answers once its module has run, so the restart's cost is measured in full.
+      await remote.status();
+    },
     onCrash(listener) {
       crashListeners.add(listener);
       return () => crashListeners.delete(listener);

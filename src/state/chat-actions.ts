@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../workers/protocol';
 import type { Bridge } from '../engine/bridge';
+import type { AppStore } from './store';
 import { emptyConversation, newId, summarize, type ChatEntry, type Conversation } from './chat-slice';
 import { buildContext, evictedEntryIds, parseContextLimit } from './context-window';
 import { describeError } from './errors-slice';
@@ -35,9 +36,7 @@ function settle(conversation: Conversation): Conversation {
   };
 }
 
-export function createChatActions(bridge: Bridge, persistence: Persistence): ChatActions {
-  const { store } = bridge;
-
+export function createChatActions(bridge: Bridge, store: AppStore, persistence: Persistence): ChatActions {
   const reportStorage = (error: unknown) => {
     const { message } = describeError(error);
     store

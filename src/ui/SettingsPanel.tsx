@@ -1,5 +1,5 @@
 import type { BackendPreference } from '../../workers/protocol';
-import { ModelManager } from '../pwa/PwaPanel';
+import { ModelManager } from '../pwa/ModelManager';
 import { parseContextLimit } from '../state/context-window';
 import { useAppStore } from '../state/hooks';
 import type { Settings } from '../state/settings-slice';
