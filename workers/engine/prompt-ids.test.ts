@@ -69,8 +69,12 @@ describe('tokenizeChat', () => {
     const padded = chat.map((m) => (m.tokenIds ? { ...m, content: 'hi ', tokenIds: [...generated, 32] } : m));
     const text = tk.apply_chat_template(padded, {}) as string;
     expect(tokenizeChat(tk, padded)).toEqual(tk.encode(text));
-    // A turn the template leaves as it is still gets its ids.
+    // A turn the template leaves as it is still gets its ids, also next to one it rewrites.
     expect(tokenizeChat(tk, chat)).toContain(500 + 104);
+    const both = [...padded, { role: 'assistant' as const, content: 'ok', tokenIds: [500 + 111, 500 + 107] }];
+    const ids = tokenizeChat(tk, both);
+    expect(ids).toContain(500 + 111);
+    expect(ids).not.toContain(500 + 104);
   });
 
   it('a plain chat is the template encoded', () => {

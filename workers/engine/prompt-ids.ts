@@ -40,27 +40,31 @@ export function tokenizeChat(tokenizer: PromptTokenizer, messages: readonly Chat
       ? [i]
       : [],
   );
-  // Templates that trim turns accept the untrimmed-invariant ones at least.
-  const attempts = [usable, usable.filter((i) => messages[i]?.content === messages[i]?.content.trim())];
-  for (const chosen of attempts) {
-    if (chosen.length === 0) continue;
+  /** The rendering split at the chosen turns, if the template placed each of them verbatim; else null. */
+  const split = (chosen: readonly number[]): string[] | null => {
     const marked = render(
       tokenizer,
       messages.map((m, i) => (chosen.includes(i) ? { ...m, content: marker(i) } : m)),
     );
-    const parts = marked.split(MARKERS);
-    // parts: text, index, text, index, ..., text
+    const parts = marked.split(MARKERS); // text, index, text, index, ..., text
     let rebuilt = '';
     for (let p = 0; p < parts.length; p++) {
       rebuilt += p % 2 === 0 ? parts[p] : (messages[Number(parts[p])]?.content ?? '\uFFFF');
     }
-    if (rebuilt !== text) continue;
-    const ids: number[] = [];
-    for (let p = 0; p < parts.length; p++) {
-      if (p % 2 === 0) ids.push(...encode(parts[p] ?? ''));
-      else ids.push(...(messages[Number(parts[p])]?.tokenIds ?? []));
-    }
-    return ids;
+    return rebuilt === text ? parts : null;
+  };
+  if (usable.length === 0) return encode(text);
+  // Usually every turn is verbatim (one extra rendering). Otherwise keep the turns that are, one check each.
+  let parts = split(usable);
+  if (!parts) {
+    const verbatim = usable.filter((i) => split([i]) !== null);
+    parts = verbatim.length > 0 ? split(verbatim) : null;
   }
-  return encode(text);
+  if (!parts) return encode(text);
+  const ids: number[] = [];
+  for (let p = 0; p < parts.length; p++) {
+    if (p % 2 === 0) ids.push(...encode(parts[p] ?? ''));
+    else ids.push(...(messages[Number(parts[p])]?.tokenIds ?? []));
+  }
+  return ids;
 }
