@@ -17,6 +17,10 @@ export const ENGINE_ERROR_NAMES = [
   'InsufficientStorage',
   'LoadCancelled',
   'WebGpuUnavailable',
+  /** The chosen precision cannot run on this device (e.g. fp16 without shader-f16). */
+  'UnsupportedDtype',
+  /** No file of the model fits in the memory the backend can address. */
+  'ModelTooLarge',
   'GenerationError',
 ] as const;
 

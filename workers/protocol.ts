@@ -65,6 +65,8 @@ export interface LoadResult {
   /** True when WebGPU was chosen but failed and the engine fell back to WASM. */
   fellBack: boolean;
   dtype: Dtype;
+  /** Why this dtype, e.g. "q8 · fastest on this CPU for this model (measured)". */
+  dtypeReason: string;
   threads: number;
   threadsReason: string;
   contextLength: number;

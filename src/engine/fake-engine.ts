@@ -109,6 +109,7 @@ export class FakeEngine implements EngineApi {
         backendReason: 'no WebGPU adapter',
         fellBack: false,
         dtype: 'fp32',
+        dtypeReason: 'fp32 · as requested',
         threads: 1,
         threadsReason: 'not cross-origin isolated',
         contextLength: 4096,

@@ -26,9 +26,10 @@ function BadgeContent({ model }: { model: ModelState }) {
         {threads}
       </span>
       <span className="badge-reason">{reason}</span>
-      <span className="model-name" title={r.modelId}>
+      <span className="model-name" title={`${r.modelId} — ${r.dtypeReason}`}>
         {r.randomWeights ? 'Test model — random weights' : r.modelId} · {r.dtype}
       </span>
+      <span className="badge-reason dtype-reason">{r.dtypeReason}</span>
     </>
   );
 }

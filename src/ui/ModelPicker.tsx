@@ -1,58 +1,101 @@
 import { useState } from 'react';
 import { DEFAULT_HUB_HOST, isHubId } from '../../common/hub';
 import type { Dtype } from '../../workers/protocol';
-import { CATALOG, catalogSpec, customHubSpec, findCatalogModel } from '../catalog';
+import {
+  autoDtype,
+  CATALOG,
+  catalogDtypes,
+  catalogSpec,
+  customHubSpec,
+  deviceCaps,
+  downloadBytes,
+  dtypeRefusal,
+  findCatalogModel,
+} from '../catalog';
 import { useAppStore } from '../state/hooks';
 import { formatBytes } from './format';
 import { useServices } from './services';
 
-/** Picks a model and loads it only on an explicit click, showing the download size first. */
+/**
+ * Picks a model and loads it only on an explicit click, showing the download size first. The precision
+ * list holds only the dtypes the repo ships; its default is what the engine's `auto` picks on this
+ * device, and a pick that cannot run here says why before anything is downloaded.
+ */
 export function ModelPicker() {
   const { bridge } = useServices();
   const settings = useAppStore((s) => s.settings);
+  const loaded = useAppStore((s) => s.model.result);
   const loading = useAppStore((s) => s.model.status === 'loading');
-  const [choice, setChoice] = useState({ key: 'demo', dtype: 'fp32' as Dtype, customId: '' });
+  const [choice, setChoice] = useState<{ key: string; dtype: Dtype | null; customId: string }>({
+    key: 'demo',
+    dtype: null,
+    customId: '',
+  });
   const model = findCatalogModel(choice.key) ?? CATALOG[0]!;
-  const dtype = model.dtypes.includes(choice.dtype) ? choice.dtype : (model.dtypes[0] ?? 'fp32');
-  const size = model.sizes[dtype];
+  const caps = deviceCaps(settings.backend, loaded);
+  const auto = autoDtype(model, caps);
+  const offered = catalogDtypes(model);
+  const picked = choice.dtype && offered.includes(choice.dtype) ? choice.dtype : null;
+  const dtype: Dtype = picked ?? (auto.ok ? auto.dtype : (offered[0] ?? 'fp32'));
+  const refusal = model.hubId ? (picked ? dtypeRefusal(model, dtype, caps) : auto.ok ? null : auto.reason) : null;
+  const size = downloadBytes(model, dtype);
   const spec = { backend: settings.backend, hubHost: settings.hubHost.trim() || DEFAULT_HUB_HOST };
   const customValid = isHubId(choice.customId.trim());
+  const label = (d: Dtype) =>
+    `${d} (${formatBytes(downloadBytes(model, d))})${auto.ok && auto.dtype === d ? ' — best here' : ''}`;
 
   return (
     <fieldset className="model-picker">
       <legend>Model</legend>
       <div className="field">
         <label htmlFor="model-select">Catalog model</label>
-        <select id="model-select" value={model.key} onChange={(e) => setChoice({ ...choice, key: e.target.value })}>
-          {CATALOG.map((m) => (
-            <option key={m.key} value={m.key}>
-              {m.name} (~{formatBytes(m.sizes[m.dtypes[0] ?? 'fp32'])})
-            </option>
-          ))}
+        <select
+          id="model-select"
+          value={model.key}
+          onChange={(e) => setChoice({ ...choice, key: e.target.value, dtype: null })}
+        >
+          {CATALOG.map((m) => {
+            const best = autoDtype(m, caps);
+            return (
+              <option key={m.key} value={m.key}>
+                {m.name} ({best.ok ? formatBytes(downloadBytes(m, best.dtype)) : 'too large here'})
+              </option>
+            );
+          })}
         </select>
         <small className="field-help">{model.note}</small>
       </div>
-      {model.dtypes.length > 1 && (
+      {offered.length > 1 && (
         <div className="field">
           <label htmlFor="dtype-select">Precision</label>
           <select
             id="dtype-select"
             value={dtype}
             onChange={(e) => setChoice({ ...choice, dtype: e.target.value as Dtype })}
+            aria-describedby="dtype-help"
           >
-            {model.dtypes.map((d) => (
+            {offered.map((d) => (
               <option key={d} value={d}>
-                {d} (~{formatBytes(model.sizes[d])})
+                {label(d)}
               </option>
             ))}
           </select>
+          <small
+            id="dtype-help"
+            className={refusal ? 'field-error' : 'field-help'}
+            role={refusal ? 'alert' : undefined}
+          >
+            {refusal ?? (picked ? `${dtype} · as requested` : auto.ok ? auto.reason : '')}
+          </small>
         </div>
       )}
       <button
         type="button"
         className="primary"
-        disabled={loading}
-        onClick={() => void bridge.load(catalogSpec(model, dtype, spec), model.hubId ?? 'Bundled test model')}
+        disabled={loading || refusal !== null}
+        onClick={() =>
+          void bridge.load(catalogSpec(model, picked ?? 'auto', spec, dtype), model.hubId ?? 'Bundled test model')
+        }
       >
         Load model{model.hubId ? ` (${formatBytes(size)} download)` : ' (bundled, offline)'}
       </button>

@@ -49,25 +49,6 @@ export async function chooseBackend(preference: BackendPreference): Promise<Back
   return { backend: 'wasm', reason, adapter: null };
 }
 
-/**
- * Dtype preference per backend. WebGPU with f16 shaders wants the f16 exports;
- * without them it needs fp32 activations. WASM prefers small files: the shipped
- * ORT build is not faster on int8, but downloads and memory shrink 4-8x.
- */
-const PREFERENCE: Record<'webgpu-f16' | 'webgpu' | 'wasm', Dtype[]> = {
-  'webgpu-f16': ['q4f16', 'fp16', 'q4', 'fp32', 'q8'],
-  webgpu: ['q4', 'fp32', 'q8'],
-  wasm: ['q4', 'q8', 'fp32'],
-};
-
-export function chooseDtype(backend: Backend, shaderF16: boolean, available: readonly Dtype[] | null): Dtype {
-  const order = backend === 'wasm' ? PREFERENCE.wasm : shaderF16 ? PREFERENCE['webgpu-f16'] : PREFERENCE.webgpu;
-  if (!available || available.length === 0) return backend === 'wasm' ? 'q8' : 'fp32';
-  const usable =
-    backend === 'webgpu' && !shaderF16 ? available.filter((d) => d !== 'fp16' && d !== 'q4f16') : available;
-  return order.find((d) => usable.includes(d)) ?? usable[0] ?? available[0] ?? 'fp32';
-}
-
 export const DTYPE_SUFFIX: Record<Dtype, string> = {
   fp32: '',
   fp16: '_fp16',
@@ -83,6 +64,20 @@ export const DTYPE_SUFFIX: Record<Dtype, string> = {
 export function dtypesIn(paths: Iterable<string>): Dtype[] {
   const set = new Set(paths);
   return (Object.keys(DTYPE_SUFFIX) as Dtype[]).filter((d) => set.has(`onnx/model${DTYPE_SUFFIX[d]}.onnx`));
+}
+
+/** Bytes of each dtype's weights (the .onnx file plus its external data), from a Hub file listing. */
+export function weightBytesIn(sizes: Iterable<readonly [path: string, bytes: number]>): Partial<Record<Dtype, number>> {
+  const byFile = new Map(sizes);
+  const out: Partial<Record<Dtype, number>> = {};
+  for (const dtype of Object.keys(DTYPE_SUFFIX) as Dtype[]) {
+    const onnx = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+    if (!byFile.has(onnx)) continue;
+    let total = 0;
+    for (const [path, bytes] of byFile) if (path === onnx || path.startsWith(`${onnx}_data`)) total += bytes;
+    out[dtype] = total;
+  }
+  return out;
 }
 
 export function chooseThreads(requested: number | undefined): { threads: number; reason: string } {

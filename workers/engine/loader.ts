@@ -8,7 +8,8 @@ import {
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
-import { chooseBackend, chooseDtype, chooseThreads, DTYPE_SUFFIX } from './backend';
+import { checkExplicitDtype, chooseDtype, type DeviceCaps } from '../../common/dtype-policy';
+import { chooseBackend, chooseThreads, DTYPE_SUFFIX, weightBytesIn } from './backend';
 import { EngineError, isEngineError } from './errors';
 import { splitCacheUrl } from './model-cache';
 import { createModelFetch } from './model-files';
@@ -203,15 +204,28 @@ export async function loadModel(
     );
   }
   const available = spec.dtypes ? [...spec.dtypes] : resolved.available;
-  const pickDtype = (backend: Backend) =>
-    spec.dtype && spec.dtype !== 'auto'
-      ? spec.dtype
-      : chooseDtype(backend, choice.adapter?.shaderF16 ?? false, available);
+  const weightBytes = weightBytesIn([...(resolved.files.tree?.values() ?? [])].map((f) => [f.path, f.size] as const));
+  // Decided before the first weight byte is fetched: a file that cannot run is never downloaded.
+  const pickDtype = (backend: Backend): { dtype: Dtype; reason: string } => {
+    const caps: DeviceCaps = { backend, shaderF16: choice.adapter?.shaderF16 ?? false };
+    const decision =
+      spec.dtype && spec.dtype !== 'auto'
+        ? checkExplicitDtype(spec.dtype, caps, weightBytes[spec.dtype])
+        : available
+          ? chooseDtype(available, caps, weightBytes)
+          : { ok: true as const, dtype: backend === 'wasm' ? ('q8' as const) : ('fp32' as const), reason: 'default' };
+    if (decision.ok) return decision;
+    const explicit = spec.dtype && spec.dtype !== 'auto';
+    throw new EngineError(
+      explicit && !decision.reason.includes('memory') ? 'UnsupportedDtype' : 'ModelTooLarge',
+      `${resolved.displayId}: ${decision.reason}. Nothing was downloaded.`,
+    );
+  };
   const { threads, reason: threadsReason } = chooseThreads(spec.threads);
   const actualThreads = configureRuntime(threads);
 
   let backend = choice.backend;
-  let dtype = pickDtype(backend);
+  let { dtype, reason: dtypeReason } = pickDtype(backend);
   const expected = await checkQuota(resolved, dtype, spec.expectedBytes);
   const tracker = new ProgressTracker(onProgress, expected);
   tracker.setPhase('download');
@@ -229,10 +243,7 @@ export async function loadModel(
     // WebGPU session creation or the first run failed: the same model still runs on WASM.
     const why = error instanceof Error ? error.message : String(error);
     backend = 'wasm';
-    dtype =
-      spec.dtype && spec.dtype !== 'auto' && spec.dtype !== 'fp16' && spec.dtype !== 'q4f16'
-        ? spec.dtype
-        : pickDtype('wasm');
+    ({ dtype, reason: dtypeReason } = pickDtype('wasm'));
     reason = `WebGPU failed (${why.slice(0, 200)}), fell back to WASM`;
     fellBack = true;
     loaded = await loadOn(backend, dtype, resolved, tracker, signal);
@@ -256,6 +267,7 @@ export async function loadModel(
     backendReason: reason,
     fellBack,
     dtype,
+    dtypeReason,
     threads: backend === 'wasm' ? actualThreads : 0,
     threadsReason: backend === 'wasm' ? threadsReason : 'WebGPU runs on the GPU',
     contextLength,

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Dtype } from '../workers/protocol';
+import { checkExplicitDtype, chooseDtype, estimatePeakBytes, memoryReason, WASM32_HEAP_BYTES } from './dtype-policy';
+
+const MB = 1_000_000;
+// Weight sizes as the Hub lists them (../shared/notes/real-hub-exports.md).
+const SMOLLM2_135M: Partial<Record<Dtype, number>> = { fp32: 654 * MB, fp16: 327 * MB, q4: 200 * MB, q4f16: 134 * MB };
+const SMOLLM2_360M: Partial<Record<Dtype, number>> = { fp32: 1640 * MB, fp16: 819 * MB, q4: 417 * MB, q4f16: 299 * MB };
+const LLAMA_1B: Partial<Record<Dtype, number>> = {
+  fp32: 4940 * MB,
+  fp16: 2470 * MB,
+  q4: 1660 * MB,
+  q4f16: 1070 * MB,
+  q8: 1240 * MB,
+  bnb4: 1600 * MB,
+};
+const dtypes = (sizes: Partial<Record<Dtype, number>>) => Object.keys(sizes) as Dtype[];
+const wasm = { backend: 'wasm', shaderF16: false } as const;
+
+describe('dtype policy', () => {
+  it('on WASM picks a fast form over the small q4 file (q4 measured 7× slower)', () => {
+    const pick = chooseDtype(dtypes(SMOLLM2_135M), wasm, SMOLLM2_135M);
+    expect(pick).toMatchObject({ ok: true, dtype: 'fp16' });
+    if (pick.ok) expect(pick.reason).toBe('fp16 · fastest on this CPU for this model (measured)');
+    expect(chooseDtype(['q4', 'q8', 'fp32'], wasm).ok && chooseDtype(['q4', 'q8', 'fp32'], wasm)).toMatchObject({
+      dtype: 'fp32',
+    });
+  });
+
+  it('falls back to the slow form only when nothing faster exists', () => {
+    expect(chooseDtype(['q4'], wasm)).toMatchObject({ ok: true, dtype: 'q4' });
+  });
+
+  it('on WebGPU takes f16 forms only with shader-f16', () => {
+    const sizes = SMOLLM2_135M;
+    expect(chooseDtype(dtypes(sizes), { backend: 'webgpu', shaderF16: true }, sizes)).toMatchObject({
+      dtype: 'q4f16',
+    });
+    expect(chooseDtype(dtypes(sizes), { backend: 'webgpu', shaderF16: false }, sizes)).toMatchObject({ dtype: 'q4' });
+    expect(chooseDtype(['q4f16', 'fp16'], { backend: 'webgpu', shaderF16: false })).toMatchObject({ ok: false });
+  });
+
+  it('refuses an explicit f16 pick without shader-f16, before any download', () => {
+    const refusal = checkExplicitDtype('q4f16', { backend: 'webgpu', shaderF16: false });
+    expect(refusal.ok).toBe(false);
+    if (!refusal.ok) expect(refusal.reason).toContain('shader-f16');
+    expect(checkExplicitDtype('q4f16', { backend: 'webgpu', shaderF16: true })).toMatchObject({ ok: true });
+    expect(checkExplicitDtype('q4f16', wasm)).toMatchObject({ ok: true });
+  });
+
+  it('estimates the peak from the files and the measured factor, against the wasm32 heap', () => {
+    expect(estimatePeakBytes('fp32', 654 * MB, 'wasm')).toBe(Math.round(654 * MB * 4.3));
+    expect(memoryReason('fp32', 654 * MB, wasm)).toBeNull();
+    expect(memoryReason('fp32', 1640 * MB, wasm)).toMatch(/needs about 7\.1 GB .* heap holds 4\.3 GB/);
+    expect(memoryReason('fp32', undefined, wasm)).toBeNull();
+    expect(WASM32_HEAP_BYTES).toBe(4 * 1024 ** 3);
+  });
+
+  it('chooses a smaller dtype when the fastest does not fit, and says so', () => {
+    const pick = chooseDtype(dtypes(SMOLLM2_360M), wasm, SMOLLM2_360M);
+    expect(pick).toMatchObject({ ok: true, dtype: 'fp16' });
+    const onlyBig = chooseDtype(['fp32', 'q4'], wasm, { fp32: 1640 * MB, q4: 417 * MB });
+    expect(onlyBig).toMatchObject({ ok: true, dtype: 'q4' });
+    if (onlyBig.ok) expect(onlyBig.reason).toContain('fp32 would be faster but does not fit in memory');
+  });
+
+  it('refuses, naming the numbers, when no file fits', () => {
+    const pick = chooseDtype(dtypes(LLAMA_1B), wasm, LLAMA_1B);
+    expect(pick.ok).toBe(false);
+    if (!pick.ok) expect(pick.reason).toMatch(/q4f16 \(1\.1 GB of weights\) needs about 4\.6 GB .* holds 4\.3 GB/);
+    // The same model fits the WebGPU loader's heap.
+    expect(chooseDtype(dtypes(LLAMA_1B), { backend: 'webgpu', shaderF16: true }, LLAMA_1B)).toMatchObject({
+      ok: true,
+      dtype: 'q4f16',
+    });
+  });
+});
