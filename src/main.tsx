@@ -4,6 +4,7 @@ import { bundledSpec } from './catalog';
 import { getAppBridge, type Bridge } from './engine/bridge';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
+import { FramingRefused, refuseFraming } from './security/framing';
 
 const root = createRoot(document.getElementById('root')!);
 const params = new URLSearchParams(location.search);
@@ -17,7 +18,10 @@ function expose(bridge: Bridge): void {
   };
 }
 
-if (params.has('embed')) {
+if (refuseFraming(params)) {
+  // Clickjacking guard for hosts and service-worker answers without frame-ancestors: only the widget may be framed.
+  root.render(<FramingRefused />);
+} else if (params.has('embed')) {
   // The widget creates the bridge itself, after checking that a worker can run here at all
   // (a sandboxed iframe without allow-same-origin cannot start one, and must say so instead).
   const EmbedApp = lazy(() => import('./embed/widget/EmbedApp').then((m) => ({ default: m.EmbedApp })));

@@ -157,7 +157,11 @@ export type EngineErrorName =
   | 'InsufficientStorage'
   | 'LoadCancelled'
   | 'WebGpuUnavailable'
-  | 'GenerationError';
+  | 'GenerationError'
+  /** The worker died or stopped answering; raised on the page for every call pending on it. */
+  | 'WorkerCrashed'
+  /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
+  | 'OutOfMemory';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'paused';
 

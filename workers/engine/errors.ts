@@ -28,6 +28,8 @@ const errorNames: ReadonlySet<string> = new Set<EngineErrorName>([
   'LoadCancelled',
   'WebGpuUnavailable',
   'GenerationError',
+  'WorkerCrashed',
+  'OutOfMemory',
 ]);
 
 export function isEngineError(error: unknown): error is EngineError {
