@@ -145,3 +145,39 @@ test('the widget answers bad values with InvalidParams and its id, and stays usa
     .toBe(true);
   test.info().annotations.push({ type: 'tried', description: `${cases.length} bad embed requests, then a valid one` });
 });
+
+test('three overlapping loads end with exactly the last one loaded, in the engine and on screen', async ({ page }) => {
+  await page.goto('/?harness');
+  await page.waitForFunction(() => Boolean((window as unknown as { __typewriter?: unknown }).__typewriter));
+  const outcome = await page.evaluate(async () => {
+    const tw = (
+      window as unknown as {
+        __typewriter: {
+          bridge: { load(spec: unknown, label: string): Promise<{ modelId: string; dtype: string } | null> };
+          engine: { status(): Promise<{ model: { modelId: string; dtype: string } | null }> };
+          store: { getState(): { model: { status: string; label: string; result: { modelId: string } | null } } };
+        };
+      }
+    ).__typewriter;
+    const specs = [
+      { source: { kind: 'url', url: '/models/demo/' }, dtype: 'fp32', backend: 'wasm' },
+      { source: { kind: 'url', url: '/models/demo/' }, dtype: 'q8', backend: 'wasm' },
+      { source: { kind: 'url', url: '/models/eos-test/' }, dtype: 'fp32', backend: 'wasm' },
+    ];
+    const results = await Promise.all(specs.map((s, i) => tw.bridge.load(s, `load ${i}`)));
+    const model = tw.store.getState().model;
+    return {
+      results: results.map((r) => (r ? `${r.modelId}/${r.dtype}` : null)),
+      engine: (await tw.engine.status()).model,
+      shown: { status: model.status, label: model.label, id: model.result?.modelId },
+    };
+  });
+  test
+    .info()
+    .annotations.push({ type: 'tried', description: `3 overlapping loads: ${JSON.stringify(outcome.results)}` });
+  expect(outcome.results.slice(0, 2)).toEqual([null, null]);
+  expect(outcome.results[2]).toMatch(/eos-test\/*\/fp32$/);
+  expect(outcome.engine?.modelId).toContain('eos-test');
+  expect(outcome.shown).toMatchObject({ status: 'ready', label: 'load 2' });
+  expect(outcome.shown.id).toContain('eos-test');
+});

@@ -219,11 +219,15 @@ export async function loadModel(
   let reason = choice.reason;
   let fellBack = false;
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
+  let first: typeof loaded | null = null;
   try {
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    first = await loadOn(backend, dtype, resolved, tracker, signal);
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
-    await runWarmup(loaded.model);
+    await runWarmup(first.model);
+    loaded = first;
   } catch (error) {
+    // A session that loaded but failed its warm-up still holds its GPU or WASM memory: free it before a retry.
+    await first?.model.dispose().catch(() => undefined);
     if (backend !== 'webgpu' || signal.aborted || (isEngineError(error) && error.name !== 'ModelLoadError'))
       throw error;
     // WebGPU session creation or the first run failed: the same model still runs on WASM.
