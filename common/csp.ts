@@ -12,10 +12,12 @@ export const TRUSTED_TYPES_POLICIES = {
   /** Worker and script URLs: only our own origin. */
   scriptUrl: 'typewriter-script-url',
   /**
-   * Only the engine worker creates it: ORT's Emscripten glue starts pthread workers from a URL object no code
-   * of ours can wrap, and `default` is the policy Trusted Types applies to such sinks (same origin only).
+   * For third-party sinks no code of ours can wrap, script URLs only, same origin only: on the page,
+   * workbox-window's `navigator.serviceWorker.register('/sw.js')`; in the engine worker, ORT's Emscripten glue
+   * starting its pthread workers from `new URL(import.meta.url)`. It has no createHTML, so every HTML sink still
+   * needs the markdown policy.
    */
-  workerDefault: 'default',
+  thirdPartyScriptUrls: 'default',
 } as const;
 
 export interface CspOptions {

@@ -1,3 +1,5 @@
+// First: the Trusted Types policies must exist before any library touches a script-URL sink.
+import './security/trusted-types';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { bundledSpec } from './catalog';

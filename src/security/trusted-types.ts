@@ -33,3 +33,9 @@ export function trustedScriptUrl(url: URL | string): string | URL {
   const href = sameOriginScriptUrl(String(url));
   return scriptUrlPolicy ? (scriptUrlPolicy.createScriptURL(href) as string) : href;
 }
+
+/**
+ * The `default` policy, for script URLs handed to sinks by library code we cannot wrap (workbox-window registers
+ * `/sw.js` with a plain string). Same origin only, and no createHTML: HTML sinks get no default.
+ */
+factory?.createPolicy(TRUSTED_TYPES_POLICIES.thirdPartyScriptUrls, { createScriptURL: (s) => sameOriginScriptUrl(s) });

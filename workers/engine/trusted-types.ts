@@ -16,7 +16,7 @@ export function installWorkerScriptPolicy(scope: { trustedTypes?: PolicyFactory;
   const factory = scope.trustedTypes;
   if (!factory) return;
   const origin = scope.location.origin;
-  factory.createPolicy(TRUSTED_TYPES_POLICIES.workerDefault, {
+  factory.createPolicy(TRUSTED_TYPES_POLICIES.thirdPartyScriptUrls, {
     createScriptURL(url: string) {
       const parsed = new URL(url, origin);
       if (parsed.origin !== origin) throw new TypeError(`Refusing to start a worker from ${parsed.origin}.`);
