@@ -5,6 +5,7 @@ import { KvSession } from './forward';
 import type { GenerationControl } from './generation-control';
 import type { GenerationClock } from './generation-stats';
 import { IncrementalDecoder } from './incremental-decoder';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
 import { StopMatcher } from './stop-matcher';
@@ -124,7 +125,9 @@ export async function runGeneration(
     }
     finish('length');
   } catch (error) {
-    const named = toEngineError(error, 'GenerationError', 'The model failed while generating');
+    const named = isOutOfMemory(error)
+      ? outOfMemoryError(loaded.info.backend, 'generating', loaded.info.modelId, loaded.info.dtype)
+      : toEngineError(error, 'GenerationError', 'The model failed while generating');
     channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
   } finally {
     await session.dispose();

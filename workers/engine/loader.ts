@@ -9,6 +9,7 @@ import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
 import { chooseBackend, chooseDtype, chooseThreads, DTYPE_SUFFIX } from './backend';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import { EngineError, isEngineError } from './errors';
 import { splitCacheUrl } from './model-cache';
 import { createModelFetch } from './model-files';
@@ -124,8 +125,15 @@ function eosIds(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Set<num
   return ids;
 }
 
-function mapLoadError(error: unknown, resolved: ResolvedSource, onnxFile: string): EngineError {
+function mapLoadError(
+  error: unknown,
+  resolved: ResolvedSource,
+  onnxFile: string,
+  backend: Backend,
+  dtype: string,
+): EngineError {
   if (isEngineError(error)) return error;
+  if (isOutOfMemory(error)) return outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileNotFoundError' || /Could not locate file/.test(message)) {
@@ -184,7 +192,7 @@ async function loadOn(
     return { model, tokenizer };
   } catch (error) {
     if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
-    throw mapLoadError(error, resolved, onnxFile);
+    throw mapLoadError(error, resolved, onnxFile, backend, dtype);
   }
 }
 
@@ -228,6 +236,7 @@ export async function loadModel(
   } catch (error) {
     // A session that loaded but failed its warm-up still holds its GPU or WASM memory: free it before a retry.
     await first?.model.dispose().catch(() => undefined);
+    if (isOutOfMemory(error)) throw outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
     if (backend !== 'webgpu' || signal.aborted || (isEngineError(error) && error.name !== 'ModelLoadError'))
       throw error;
     // WebGPU session creation or the first run failed: the same model still runs on WASM.
