@@ -29,3 +29,10 @@ describe('contentSecurityPolicy', () => {
     expect(() => cspOrigin('https://a.example; script-src *')).toThrow();
   });
 });
+
+describe('frame-ancestors', () => {
+  it("sends none for 'anyone' (a literal * would refuse opaque-origin parents) and 'none' for nobody", () => {
+    expect(contentSecurityPolicy({ frameAncestors: ['*'] })).not.toContain('frame-ancestors');
+    expect(contentSecurityPolicy({ frameAncestors: [] })).toContain("frame-ancestors 'none'");
+  });
+});

@@ -24,7 +24,7 @@ export interface CspOptions {
   /** Origins the engine may fetch from besides our own: the model host(s), a remote backend. */
   connectHosts?: readonly string[];
   /**
-   * Who may frame the page: `[]` means nobody ('none'), `['*']` anyone. The main app uses `[]`;
+   * Who may frame the page: `[]` means nobody ('none'), `['*']` anyone (no directive). The main app uses `[]`;
    * the widget (`/?embed`) uses the deploy's list.
    */
   frameAncestors?: readonly string[];
@@ -40,8 +40,8 @@ export function cspOrigin(host: string): string {
   const trimmed = host.trim();
   if (trimmed === '*' || trimmed === "'self'" || trimmed === "'none'") return trimmed;
   // Wildcard hosts (https://*.hf.co) are not valid URLs; keep scheme://host[:port] as written.
-  const wild = /^(https?):\/\/(\*\.)?[a-z0-9.-]+(:\d+)?/i.exec(trimmed);
-  if (trimmed.includes('*') && wild) return wild[0].toLowerCase();
+  const wild = /^https?:\/\/\*\.[a-z0-9.-]+(:\d+)?\/?$/i.exec(trimmed);
+  if (wild) return trimmed.replace(/\/$/, '').toLowerCase();
   const url = new URL(trimmed);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`${host} is not an http(s) origin.`);
   return url.origin;
@@ -72,8 +72,10 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     "base-uri 'none'",
     "form-action 'none'",
     "manifest-src 'self'",
-    `frame-ancestors ${ancestors.length === 0 ? "'none'" : sourceList(ancestors)}`,
   ];
+  // `*` would still refuse opaque-origin parents (a data: or sandboxed host frame); "anyone" means no directive.
+  if (!(ancestors.length === 1 && ancestors[0] === '*'))
+    directives.push(`frame-ancestors ${ancestors.length === 0 ? "'none'" : sourceList(ancestors)}`);
   if (options.trustedTypes ?? true) {
     directives.push(
       "require-trusted-types-for 'script'",

@@ -66,7 +66,8 @@ test('navigations the service worker answers carry the same frame-ancestors', as
   expect(app?.policy).toContain("frame-ancestors 'none'");
   expect(app?.policy).toContain("require-trusted-types-for 'script'");
   expect(widget).toMatchObject({ fromSw: true });
-  expect(widget?.policy).toContain('frame-ancestors *');
+  expect(widget?.policy).toContain("require-trusted-types-for 'script'");
+  expect(widget?.policy).not.toContain('frame-ancestors');
   // Only the blocked frame may report (frame-ancestors is reported to the framed document, not this one).
   expect(await watch.all()).toEqual([]);
   test.info().annotations.push({ type: 'tried', description: 'framing / and /?embed through the service worker' });
