@@ -14,7 +14,7 @@ import { widgetUrl } from './widget-url';
 type Listener = (payload: never) => void;
 type Envelope<M> = M extends HostMessage ? Omit<M, 'v'> : never;
 
-const DEFAULT_READY_TIMEOUT_MS = 30_000;
+const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
 let idCounter = 0;
 const newId = () => `tw-${Date.now().toString(36)}-${(++idCounter).toString(36)}`;

@@ -36,7 +36,7 @@ export interface MountOptions {
   title?: string;
   /**
    * `ready` rejects with a `WidgetTimeout` error when the widget says nothing (no ready, no progress) for this
-   * long: a widget blocked by frame-ancestors, or a page that is not Typewriter, never answers. Default 30 s.
+   * long: a widget blocked by frame-ancestors, or a page that is not Typewriter, never answers. Default 60 s.
    */
   readyTimeoutMs?: number;
 }
