@@ -221,6 +221,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
       if (superseded()) return null;
       flushNow();
       store.getState().loadSucceeded(result);
+      if (result.notice) store.getState().errorShown({ name: 'NotStoredOffline', message: result.notice });
       debug.note(`loaded ${result.modelId} on ${result.backend}`, result);
       return result;
     } catch (error) {

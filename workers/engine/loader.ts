@@ -11,7 +11,7 @@ import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult,
 import { chooseBackend, chooseDtype, chooseThreads, DTYPE_SUFFIX } from './backend';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import { EngineError, isEngineError } from './errors';
-import { splitCacheUrl } from './model-cache';
+import { deleteCachedModel, splitCacheUrl } from './model-cache';
 import { createModelFetch } from './model-files';
 import { resolveSource, type ResolvedSource } from './model-source';
 import { checkQuota } from './storage-quota';
@@ -279,8 +279,11 @@ export async function loadModel(
     fromCache: tracker.fromCache,
     loadMs: performance.now() - started,
     files: tracker.fileNames,
+    ...(resolved.files.uncached && { notice: resolved.files.uncached }),
   };
   tracker.setPhase('ready');
   const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;
+  // Files fetched alongside the one that did not fit may have been stored after it failed: none of them stays.
+  if (resolved.files.uncached && cacheKey) await deleteCachedModel(cacheKey).catch(() => undefined);
   return { ...loaded, info, eosTokenIds: eosIds(loaded.model, loaded.tokenizer), cacheKey };
 }
