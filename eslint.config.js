@@ -40,6 +40,25 @@ export default tseslint.config(
     },
   },
   {
+    // The engine client is the lowest layer of the page: it emits events and never reaches up into
+    // the store or the views (src/state/bridge-sync.ts is the one module that connects them).
+    files: ['src/engine/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/workers/**'], message: 'src/ imports only types from workers/.', allowTypeImports: true },
+            {
+              group: ['**/state/**', '**/state', '**/ui/**', '**/ui', '../App', '../main'],
+              message: 'src/engine imports neither src/state nor src/ui: emit a BridgeEvent instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',

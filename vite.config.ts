@@ -65,7 +65,7 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173, strictPort: true },
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'workers/**/*.test.ts', 'scripts/**/*.test.ts', 'common/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}', 'workers/**/*.test.ts', 'common/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
   },
 });

@@ -22,8 +22,8 @@ test.describe('storage quota', () => {
     const repo = uniqueRepo('quota');
     const outcome = await engineLoad(page, hubSpec(repo));
     expect(outcome).toMatchObject({ ok: false, name: 'InsufficientStorage' });
-    // The q8 model needs about 1.1 MB; 200 KB are free.
-    expect(!outcome.ok && outcome.message).toMatch(/needs 1\.\d MB of storage but only 200 KB is free/);
+    // The q8 model needs about 1.1 MB; 200 kB are free.
+    expect(!outcome.ok && outcome.message).toMatch(/needs 1\.\d MB of storage but only 200 kB is free/);
     expect(!outcome.ok && outcome.message).toContain('30.0 MB used of a 30.2 MB quota');
     expect((await hubRequests(repo)).filter((p) => p.endsWith('.onnx'))).toEqual([]);
     expect((await modelCacheUrls(page)).filter((u) => u.includes(repo) && u.endsWith('.onnx'))).toEqual([]);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { EmbedDialog } from './embed/EmbedDialog';
 import { bundledFallback } from './engine/bridge';
-import { PwaStatusBar } from './pwa/PwaPanel';
+import { PwaStatusBar } from './pwa/PwaStatusBar';
 import { StoreContext } from './state/hooks';
 import { eventLogFor } from './streams/event-log';
 import { BackendBadge } from './ui/BackendBadge';
@@ -75,7 +75,7 @@ function ChatsPanel({ open, onClose }: { open: boolean; onClose: () => void }) {
 }
 
 function Shortcuts({ services }: { services: Services }) {
-  useGenerationShortcuts(services.bridge, services.bridge.store);
+  useGenerationShortcuts(services.bridge, services.store);
   return null;
 }
 
@@ -93,7 +93,7 @@ export function App({ services }: { services: Services }) {
   const [panel, setPanel] = useState<Panel>('none');
   useStreamTools(services);
   return (
-    <StoreContext.Provider value={services.bridge.store}>
+    <StoreContext.Provider value={services.store}>
       <ServicesContext.Provider value={services}>
         <Shortcuts services={services} />
         <div className={`app panel-${panel}`}>

@@ -2,8 +2,9 @@
 import './security/trusted-types';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
+import { getAppRuntime, type AppRuntime } from './app-runtime';
 import { bundledSpec } from './catalog';
-import { getAppBridge, type Bridge } from './engine/bridge';
+import { createPwaController } from './pwa/pwa-controller';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
 import { FramingRefused, refuseFraming } from './security/framing';
@@ -12,19 +13,15 @@ const root = createRoot(document.getElementById('root')!);
 const params = new URLSearchParams(location.search);
 
 /** Tests and the curious reach the engine here. */
-function expose(bridge: Bridge): void {
-  (window as unknown as { __typewriter: unknown }).__typewriter = {
-    engine: bridge.engine,
-    bridge,
-    store: bridge.store,
-  };
+function expose({ bridge, store }: AppRuntime, extra: Record<string, unknown> = {}): void {
+  (window as unknown as { __typewriter: unknown }).__typewriter = { engine: bridge.engine, bridge, store, ...extra };
 }
 
 if (refuseFraming(params)) {
   // Clickjacking guard for hosts and service-worker answers without frame-ancestors: only the widget may be framed.
   root.render(<FramingRefused />);
 } else if (params.has('embed')) {
-  // The widget creates the bridge itself, after checking that a worker can run here at all
+  // The widget creates the runtime itself, after checking that a worker can run here at all
   // (a sandboxed iframe without allow-same-origin cannot start one, and must say so instead).
   const EmbedApp = lazy(() => import('./embed/widget/EmbedApp').then((m) => ({ default: m.EmbedApp })));
   root.render(
@@ -36,22 +33,26 @@ if (refuseFraming(params)) {
   );
 } else if (params.has('harness')) {
   // The engine-only page used by e2e/engine.spec.ts: no UI, and nothing loads by itself.
-  expose(getAppBridge());
+  // The shared engine behaviour suite is a separate chunk, fetched only here.
+  const { runEngineBehaviour } = await import('./engine/engine-behaviour');
+  expose(getAppRuntime(), { runEngineBehaviour });
 } else {
-  const bridge = getAppBridge();
-  expose(bridge);
+  const runtime = getAppRuntime();
+  const { bridge, store } = runtime;
+  expose(runtime);
   const { App } = await import('./App');
   const persistence = typeof indexedDB === 'undefined' ? createMemoryPersistence() : createIdbPersistence();
-  const chat = createChatActions(bridge, persistence);
+  const chat = createChatActions(bridge, store, persistence);
+  const pwa = createPwaController(runtime);
   root.render(
     <StrictMode>
-      <App services={{ bridge, chat }} />
+      <App services={{ bridge, store, chat, pwa }} />
     </StrictMode>,
   );
   // Settings first, so the bundled model loads with the saved backend preference; it works offline.
   await chat.hydrate();
   // Unless the user (or a test) already picked a model while settings were being read.
-  if (bridge.store.getState().model.spec === null) {
-    void bridge.load(bundledSpec(bridge.store.getState().settings.backend), 'Bundled test model');
+  if (store.getState().model.spec === null) {
+    void bridge.load(bundledSpec(store.getState().settings.backend), 'Bundled test model');
   }
 }

@@ -146,24 +146,9 @@ export type StreamEvent =
   | { type: 'done'; reason: FinishReason; text: string; stats: GenerationStats }
   | { type: 'error'; name: EngineErrorName; message: string };
 
-export type EngineErrorName =
-  | 'InvalidParams'
-  | 'ContextOverflow'
-  | 'ModelNotLoaded'
-  | 'EngineBusy'
-  | 'ModelLoadError'
-  | 'ModelFileMissing'
-  | 'NotAModelFile'
-  | 'IntegrityError'
-  | 'NetworkError'
-  | 'InsufficientStorage'
-  | 'LoadCancelled'
-  | 'WebGpuUnavailable'
-  | 'GenerationError'
-  /** The worker died or stopped answering; raised on the page for every call pending on it. */
-  | 'WorkerCrashed'
-  /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
-  | 'OutOfMemory';
+/** The names the engine raises; the list lives in common/ so the page can branch on it too. */
+export type { EngineErrorName } from '../common/error-names';
+import type { EngineErrorName } from '../common/error-names';
 
 export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'paused';
 

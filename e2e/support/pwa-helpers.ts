@@ -56,9 +56,13 @@ export function engineLoad(page: Page, spec: ModelSpec): Promise<Outcome> {
 /** Loads through the app's bridge, so the store (offline indicator, persistence, Retry) sees it. */
 export async function bridgeLoad(page: Page, spec: ModelSpec): Promise<LoadResult | null> {
   return page.evaluate(async (s) => {
-    const tw = (window as unknown as { __typewriter: { bridge: { load(s: unknown): Promise<LoadResult | null> } } })
-      .__typewriter;
-    return tw.bridge.load(s);
+    const tw = (
+      window as unknown as {
+        __typewriter: { bridge: { load(s: unknown): Promise<{ ok: true; result: LoadResult } | { ok: false }> } };
+      }
+    ).__typewriter;
+    const outcome = await tw.bridge.load(s);
+    return outcome.ok ? outcome.result : null;
   }, spec);
 }
 

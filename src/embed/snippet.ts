@@ -1,3 +1,4 @@
+import { DEFAULT_HUB_HOST } from '../../common/hub';
 import type { ModelSpec } from '../../workers/protocol';
 import type { MountOptions } from './sdk/types';
 
@@ -10,15 +11,13 @@ export interface SnippetSettings {
   temperature: string;
 }
 
-const DEFAULT_HUB = 'https://huggingface.co';
-
 /** The widget's name for a model spec: 'demo' for the bundled folder, the repo id for the Hub; null if not embeddable. */
 export function widgetModel(spec: ModelSpec | null, appRoot: string): { model: string; hubHost?: string } | null {
   if (!spec) return { model: 'demo' };
   const source = spec.source;
   if (source.kind === 'hub') {
-    const host = source.host ?? DEFAULT_HUB;
-    return host === DEFAULT_HUB ? { model: source.id } : { model: source.id, hubHost: host };
+    const host = source.host ?? DEFAULT_HUB_HOST;
+    return host === DEFAULT_HUB_HOST ? { model: source.id } : { model: source.id, hubHost: host };
   }
   if (source.kind === 'url' && new URL(source.url, appRoot).pathname.endsWith('/models/demo/'))
     return { model: 'demo' };

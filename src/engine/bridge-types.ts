@@ -1,25 +1,32 @@
+import type { NamedError } from '../../common/error-names';
 import type {
   EngineApi,
   FinishReason,
   GenerateRequest,
   GenerationStats,
+  LoadProgress,
   LoadResult,
   ModelSpec,
   StreamEvent,
 } from '../../workers/protocol';
-import type { AppStore } from '../state/store';
+import type { TextAnalysis } from '../streams/analysis';
+import type { DisplaySettings } from '../streams/display-pipeline';
 import type { StreamContext } from '../streams/event-log';
 import type { LoadFallback } from './load-retries';
 
-/** The bridge's public face: what the app, the embed widget and the PWA code call. */
+/**
+ * The bridge's public face: what the app, the embed widget and the PWA code call.
+ * The bridge owns no UI state. Operations return outcomes; everything a view shows
+ * reaches it as a BridgeEvent, which src/state/bridge-sync.ts turns into store updates.
+ */
 
 /** Every raw stream event of every generation, with the operation it belongs to. */
 export type StreamListener = (event: StreamEvent, context: StreamContext) => void;
 
 export interface GenerateOptions {
-  /** Called synchronously with this generation's raw stream events, before the store sees them (e.g. to postMessage them). A subscription under the hood. */
+  /** Called synchronously with this generation's raw stream events, before any view sees them (e.g. to postMessage them). A subscription under the hood. */
   onEvent?: (event: StreamEvent) => void;
-  /** Tags the live generation in the store so a view can tell whether it started it. */
+  /** Tags the generation so a view can tell whether it started it. */
   owner?: string;
 }
 
@@ -28,27 +35,91 @@ export interface GenerationOutcome {
   reason: FinishReason | 'error';
   text: string;
   stats: GenerationStats | null;
-  error: { name: string; message: string } | null;
+  error: NamedError | null;
 }
+
+/** What `load` resolves to; it never rejects. `cancelled` is true after Stop/Cancel or when a newer load replaced it. */
+export type LoadOutcome = { ok: true; result: LoadResult } | { ok: false; error: NamedError; cancelled: boolean };
+
+export interface LoadSpeed {
+  bytesPerSecond: number | null;
+  etaMs: number | null;
+}
+
+/** A load that failed with a NetworkError and waits to try again. */
+export interface LoadRetry {
+  /** 1-based retry number, of `of`. */
+  attempt: number;
+  of: number;
+  /** Wall-clock time (Date.now()) of the next try. */
+  at: number;
+  error: NamedError;
+}
+
+export type GenerationStatus = 'idle' | 'starting' | 'generating' | 'paused' | 'done' | 'error';
+
+/** One paced frame of a streaming generation: only the fields that changed since the last frame. */
+export interface GenerationFrame {
+  status?: 'generating' | 'paused';
+  promptTokens?: number;
+  maxTokens?: number;
+  /** The raw text so far. */
+  text?: string;
+  tokens?: number;
+  /** Finished display blocks: a new array only when a block completed. */
+  blocks?: readonly string[];
+  /** The growing, unfinished display block. */
+  tail?: string;
+  stats?: GenerationStats;
+  rateHistory?: readonly number[];
+  analysis?: TextAnalysis;
+}
+
+/** What the bridge tells its observers, in order. A load or run that was superseded emits nothing more. */
+export type BridgeEvent =
+  /** `dismissError` is false for the automatic reload after a crash and for a fallback, so their notice stays. */
+  | { type: 'load-started'; spec: ModelSpec; label: string; dismissError: boolean }
+  /** At most once per paced frame. */
+  | { type: 'load-progress'; progress: LoadProgress; speed: LoadSpeed }
+  | { type: 'load-retrying'; retry: LoadRetry | null }
+  | { type: 'load-succeeded'; result: LoadResult }
+  | { type: 'load-cancelled' }
+  /** `spec`/`label` let a view offer Retry. */
+  | { type: 'load-failed'; spec: ModelSpec; label: string; error: NamedError }
+  | { type: 'generation-started'; requestId: string; owner: string | null }
+  | { type: 'generation-frame'; frame: GenerationFrame }
+  | { type: 'generation-finished'; reason: FinishReason; text: string; stats: GenerationStats }
+  | { type: 'generation-failed'; error: NamedError }
+  /** Pause, resume or stop was refused. */
+  | { type: 'control-failed'; error: NamedError }
+  /** The worker died; `spec`/`label` is the model it had (or was loading), for Retry. */
+  | { type: 'engine-crashed'; error: NamedError; spec: ModelSpec | null; label: string }
+  /** The worker was replaced to give its memory back (a model switch); `ms` is what the restart cost. */
+  | { type: 'engine-restarted'; ms: number };
+
+export type BridgeObserver = (event: BridgeEvent) => void;
 
 export interface Bridge {
   /** The engine this bridge drives (a WorkerEngine in the app, any EngineApi in tests). */
   readonly engine: EngineApi;
-  readonly store: AppStore;
-  /** Loads a model, tracking progress in `store.model`. Resolves null on failure or cancel (the store says which). */
-  load(spec: ModelSpec, label?: string): Promise<LoadResult | null>;
-  /** Streams one generation into `store.generation`, one store update per animation frame. Never rejects. */
+  /** Loads a model. The newest load wins; an older one resolves `{ok: false, cancelled: true}`. Never rejects. */
+  load(spec: ModelSpec, label?: string): Promise<LoadOutcome>;
+  /** Streams one generation, one `generation-frame` event per paced frame. Never rejects. */
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerationOutcome>;
   pause(): Promise<void>;
   resume(): Promise<void>;
   togglePause(): Promise<void>;
   /** Ends the running generation (keeping its text) or cancels a load, including a wait to retry. */
   stop(): Promise<void>;
+  /** Whether a generation is streaming (or paused) right now. */
+  readonly busy: boolean;
   /**
-   * Adds a reader of the one token stream (event log, debug log, embed forwarding):
-   * called synchronously with every event of every generation, before the store. Returns unsubscribe.
+   * Adds a reader of the one token stream (event log, console trace, embed forwarding):
+   * called synchronously with every event of every generation. Returns unsubscribe.
    */
   subscribe(listener: StreamListener): () => void;
+  /** Adds an observer of the bridge's own events (load, frames, outcomes). Returns unsubscribe. */
+  observe(observer: BridgeObserver): () => void;
   /** What to load when a model cannot be downloaded after the retries; null (the default) for nothing. */
   setLoadFallback(fallback: LoadFallback | null): void;
   dispose(): void;
@@ -59,7 +130,7 @@ export interface BridgeOptions {
   cancelFrame?: (handle: number) => void;
   now?: () => number;
   /**
-   * Fewest milliseconds between two store updates while streaming. Every frame of new text costs style,
+   * Fewest milliseconds between two frames while streaming. Every frame of new text costs style,
    * layout and paint; on a 2-core machine that CPU is taken from the model, so the UI paces itself.
    */
   minFrameIntervalMs?: number;
@@ -67,7 +138,9 @@ export interface BridgeOptions {
   maxRatePoints?: number;
   /** How often the engine sends stats events. */
   statsIntervalMs?: number;
-  /** Whether to log bridge and engine events to the console. */
+  /** Display filters and pacing for the next generation (read when it starts). Default: none. */
+  displaySettings?: () => DisplaySettings;
+  /** Whether to trace bridge and engine events to the console. */
   debug?: () => boolean;
   random?: () => number;
 }

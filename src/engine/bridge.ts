@@ -1,3 +1,4 @@
+import { describeError, type NamedError } from '../../common/error-names';
 import type {
   EngineApi,
   GenerateRequest,
@@ -6,40 +7,82 @@ import type {
   ModelSpec,
   StreamEvent,
 } from '../../workers/protocol';
-import { describeError } from '../state/errors-slice';
-import type { GenerationState } from '../state/generation-slice';
-import { appendBounded, trackLoadSpeed, type ByteSample } from '../state/load-speed';
 import { specLabel } from '../catalog';
-import { appStore, type AppStore } from '../state/store';
-import { createDebugLogger, debugRequested } from '../streams/debug-log';
-import { Multicast } from '../streams/multicast';
+import { createDebugLogger } from '../streams/console-trace';
+import type { DisplaySettings } from '../streams/display-pipeline';
 import type { StreamContext } from '../streams/event-log';
-import type { Bridge, BridgeOptions, GenerationOutcome, StreamListener } from './bridge-types';
+import { Multicast } from '../streams/multicast';
+import type {
+  Bridge,
+  BridgeEvent,
+  BridgeObserver,
+  BridgeOptions,
+  GenerationFrame,
+  GenerationOutcome,
+  LoadOutcome,
+  StreamListener,
+} from './bridge-types';
 import { watchCrashes } from './crash-signal';
 import { createFrameScheduler } from './frame-scheduler';
 import { createLiveRun, type LiveRun } from './live-run';
+import { appendBounded, trackLoadSpeed, type ByteSample } from './load-speed';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
-import { createWorkerEngine } from './worker-engine';
+import { isRestartable } from './worker-engine';
 
 export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
 
-export type { Bridge, BridgeOptions, GenerateOptions, GenerationOutcome, StreamListener } from './bridge-types';
+export type {
+  Bridge,
+  BridgeEvent,
+  BridgeObserver,
+  BridgeOptions,
+  GenerateOptions,
+  GenerationFrame,
+  GenerationOutcome,
+  LoadOutcome,
+  StreamListener,
+} from './bridge-types';
 
 const CRASH_RELOAD_COOLDOWN_MS = 60_000;
 
+const NO_DISPLAY_FILTERS: DisplaySettings = {
+  redactWords: '',
+  normalizeWhitespace: false,
+  pacing: 'off',
+  pacingCharsPerSecond: '0',
+};
+
+const superseded: LoadOutcome = {
+  ok: false,
+  cancelled: true,
+  error: { name: 'LoadCancelled', message: 'A newer load replaced this one.' },
+};
+
 /**
- * The one owner of the engine on the page. It reads the token stream and writes it into the store
- * outside React, at most one update per paced frame, so rendering cost does not grow with the token rate.
+ * The one owner of the engine on the page, and a store-free client of it. It reads the token
+ * stream and emits at most one `generation-frame` per paced frame, so rendering cost does not
+ * grow with the token rate. It holds only what it needs to drive the engine: the live run,
+ * the load in flight and the model it last loaded.
  */
-export function createBridge(engine: EngineApi, store: AppStore = appStore, options: BridgeOptions = {}): Bridge {
+export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Bridge {
   const now = options.now ?? (() => performance.now());
   const maxRatePoints = options.maxRatePoints ?? 240;
   const statsIntervalMs = options.statsIntervalMs ?? 250;
+  const displaySettings = options.displaySettings ?? (() => NO_DISPLAY_FILTERS);
   const debug = createDebugLogger(options.debug ?? (() => false));
   const listeners = new Multicast<Parameters<StreamListener>>('bridge stream');
+  const observers = new Multicast<[BridgeEvent]>('bridge events');
   listeners.subscribe(debug.event);
+  const emit = (event: BridgeEvent) => observers.emit(event);
+
   let loadFallback: LoadFallback | null = null;
   let loadAbort: AbortController | null = null;
+  /** The model the engine holds (or is loading): for the stream context, crash recovery and restarts. */
+  let current: { spec: ModelSpec; label: string; result: LoadResult | null } | null = null;
+  let live: LiveRun | null = null;
+  let pendingProgress: Extract<BridgeEvent, { type: 'load-progress' }> | null = null;
+  let requestCount = 0;
+  let lastCrashAt = -Infinity;
 
   const frames = createFrameScheduler(flush, {
     scheduleFrame: options.scheduleFrame ?? ((cb: () => void) => requestAnimationFrame(cb) as unknown as number),
@@ -47,21 +90,16 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     now,
     minIntervalMs: options.minFrameIntervalMs ?? 50,
   });
-  let live: LiveRun | null = null;
-  let loading = false;
-  let pendingProgress: { progress: LoadProgress; speed: ReturnType<typeof trackLoadSpeed> } | null = null;
-  let requestCount = 0;
-  let lastCrashAt = -Infinity;
   const crash = watchCrashes(engine, recoverFromCrash);
 
   function flush(): void {
     if (pendingProgress) {
-      store.getState().loadProgressed(pendingProgress.progress, pendingProgress.speed);
+      emit(pendingProgress);
       pendingProgress = null;
     }
     const run = live;
     if (!run) return;
-    const patch = run.pendingPatch;
+    const frame = run.pendingPatch;
     run.pendingPatch = {};
     if (run.pendingText.length > 0) {
       const chunk = run.pendingText.join('');
@@ -69,42 +107,34 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
       run.text += chunk;
       run.display.push(chunk);
       run.analysisChanged = true;
-      patch.text = run.text;
-      patch.tokens = run.tokens;
+      frame.text = run.text;
+      frame.tokens = run.tokens;
     }
     // Pause freezes the paced display too; the rest shows on resume, or at once on stop/done.
     const shown = run.paused ? '' : run.display.release(now());
-    if (shown) show(run, shown, patch);
-    if (run.display.waiting > 0 && !run.paused) requestFrame();
+    if (shown) show(run, shown, frame);
+    if (run.display.waiting > 0 && !run.paused) frames.request();
     if (run.analysisChanged) {
-      patch.analysis = run.display.analysis(run.activeMs);
+      frame.analysis = run.display.analysis(run.activeMs);
       run.analysisChanged = false;
     }
     if (run.ratesChanged) {
-      patch.rateHistory = [...run.rates];
+      frame.rateHistory = [...run.rates];
       run.ratesChanged = false;
     }
-    if (Object.keys(patch).length > 0) store.getState().generationPatched(patch);
+    if (Object.keys(frame).length > 0) emit({ type: 'generation-frame', frame });
   }
 
-  function show(run: LiveRun, text: string, patch: Partial<GenerationState>): void {
-    if (run.splitter.append(text)) patch.blocks = [...run.splitter.blocks];
-    patch.tail = run.splitter.tail;
+  function show(run: LiveRun, text: string, frame: GenerationFrame): void {
+    if (run.splitter.append(text)) frame.blocks = [...run.splitter.blocks];
+    frame.tail = run.splitter.tail;
   }
 
-  /** The run ended: pacing and the filters' hold-back end too, and everything received is in the store. */
+  /** The run ended: pacing and the filters' hold-back end too, and everything received has been emitted. */
   function finishDisplay(run: LiveRun): void {
-    flushNow();
+    frames.flushNow();
     const rest = run.display.finish();
     if (rest) show(run, rest, run.pendingPatch);
-    flushNow();
-  }
-
-  function requestFrame(): void {
-    frames.request();
-  }
-
-  function flushNow(): void {
     frames.flushNow();
   }
 
@@ -131,6 +161,7 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         break;
       case 'stats':
         run.pendingPatch.stats = event.stats;
+        run.stats = event.stats;
         run.activeMs = event.stats.elapsedMs;
         run.analysisChanged = true;
         if (event.stats.decodeTokPerS !== null) {
@@ -142,16 +173,16 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         run.activeMs = event.stats.elapsedMs;
         run.analysisChanged = true;
         finishDisplay(run);
-        store.getState().generationFinished(event.reason, event.text, event.stats);
+        emit({ type: 'generation-finished', reason: event.reason, text: event.text, stats: event.stats });
         return { reason: event.reason, text: event.text, stats: event.stats, error: null };
       case 'error': {
         finishDisplay(run);
         const error = { name: event.name, message: event.message };
-        store.getState().generationFailed(error);
-        return { reason: 'error', text: run.text, stats: store.getState().generation.stats, error };
+        emit({ type: 'generation-failed', error });
+        return { reason: 'error', text: run.text, stats: run.stats, error };
       }
     }
-    requestFrame();
+    frames.request();
     return null;
   }
 
@@ -159,8 +190,8 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     const fail = (error: unknown): GenerationOutcome => {
       finishDisplay(run);
       const named = describeError(error);
-      store.getState().generationFailed(named);
-      return { reason: 'error', text: run.text, stats: null, error: named };
+      emit({ type: 'generation-failed', error: named });
+      return { reason: 'error', text: run.text, stats: run.stats, error: named };
     };
     let stream: ReadableStream<StreamEvent>;
     try {
@@ -188,75 +219,88 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     }
   }
 
-  /** `dismiss` is false for the automatic reload after a crash and for a fallback, so the banner stays. */
-  async function load(spec: ModelSpec, label: string, dismiss: boolean): Promise<LoadResult | null> {
-    const state = store.getState();
-    if (live) await bridge.stop();
-    if (dismiss) state.errorDismissed();
-    state.loadStarted(spec, label);
-    debug.note(`load ${label}`, spec);
+  function controlFailed(error: unknown): void {
+    emit({ type: 'control-failed', error: describeError(error) });
+  }
 
-    loading = true;
-    // The newest load wins (the engine cancels the older one); a superseded load must not touch the store.
+  /** `dismissError` is false for the automatic reload after a crash and for a fallback, so the notice stays. */
+  async function load(spec: ModelSpec, label: string, dismissError: boolean): Promise<LoadOutcome> {
+    if (live) await bridge.stop();
+    // The newest load wins (the engine cancels the older one); a superseded load emits nothing more.
     loadAbort?.abort();
     const abort = new AbortController();
     loadAbort = abort;
-    const superseded = () => loadAbort !== abort;
+    const replaced = () => loadAbort !== abort;
+    const previous = current;
+    current = { spec, label, result: null };
+    emit({ type: 'load-started', spec, label, dismissError });
+    debug.note(`load ${label}`, spec);
+
     const samples: ByteSample[] = [];
     const onProgress = (progress: LoadProgress) => {
-      if (superseded()) return;
-      pendingProgress = { progress, speed: trackLoadSpeed(samples, now(), progress.loaded, progress.total) };
-      requestFrame();
+      if (replaced()) return;
+      pendingProgress = {
+        type: 'load-progress',
+        progress,
+        speed: trackLoadSpeed(samples, now(), progress.loaded, progress.total),
+      };
+      frames.request();
     };
     try {
+      // A switch from a loaded model starts a fresh worker: a WASM heap never shrinks, so
+      // only a new one gives the old model's high-water mark back.
+      if (previous?.result && isRestartable(engine)) {
+        const startedAt = now();
+        await engine.restart();
+        emit({ type: 'engine-restarted', ms: now() - startedAt });
+      }
       const result = await loadWithRetries(() => Promise.race([engine.load(spec, onProgress), crash.promise]), {
         signal: abort.signal,
         random: options.random,
         onRetry(retry) {
-          flushNow();
+          frames.flushNow();
           if (retry) debug.note(`load retry ${retry.attempt} of ${retry.of}`, retry);
-          store.getState().loadRetrying(retry);
+          emit({ type: 'load-retrying', retry });
         },
       });
-      if (superseded()) return null;
-      flushNow();
-      store.getState().loadSucceeded(result);
-      if (result.notice) store.getState().errorShown({ name: 'NotStoredOffline', message: result.notice });
+      if (replaced()) return superseded;
+      frames.flushNow();
+      current = { spec, label, result };
+      emit({ type: 'load-succeeded', result });
       debug.note(`loaded ${result.modelId} on ${result.backend}`, result);
-      return result;
+      return { ok: true, result };
     } catch (error) {
-      if (superseded()) return null;
-      flushNow();
+      if (replaced()) return superseded;
+      frames.flushNow();
       const named = describeError(error);
       debug.note(`load of ${label} failed`, named);
+      current = null;
       // After Cancel, whatever the engine reports (LoadCancelled, or a fetch's AbortError) is the cancel.
       if (named.name === 'LoadCancelled' || abort.signal.aborted) {
-        store.getState().loadCancelled();
-        return null;
+        emit({ type: 'load-cancelled' });
+        return { ok: false, error: { name: 'LoadCancelled', message: named.message }, cancelled: true };
       }
-      store.getState().loadFailed();
-      const retry = () => void bridge.load(spec, label);
       const fallback = isNetworkError(named) ? loadFallback?.(spec) : null;
       if (!fallback) {
-        store.getState().errorShown(named, retry);
-        return null;
+        emit({ type: 'load-failed', spec, label, error: named });
+        return { ok: false, error: named, cancelled: false };
       }
-      store.getState().errorShown(fallbackNotice(label, named), retry);
-      loading = false;
+      emit({ type: 'load-failed', spec, label, error: fallbackNotice(label, named) });
+      loadAbort = null;
       return load(fallback, 'Bundled test model', false);
     } finally {
-      if (loadAbort === abort) {
-        loading = false;
-        loadAbort = null;
-      }
+      if (loadAbort === abort) loadAbort = null;
     }
   }
 
   const bridge: Bridge = {
     engine,
-    store,
 
     load: (spec, label = specLabel(spec)) => load(spec, label, true),
+
+    get busy() {
+      return live !== null;
+    },
 
     async generate(request, opts = {}) {
       if (live) {
@@ -264,17 +308,17 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         await live?.finished;
       }
       const requestId = request.requestId ?? `ui-${++requestCount}`;
-      const state = store.getState();
-      state.generationStarted(requestId, opts.owner ?? null);
+      const owner = opts.owner ?? null;
+      emit({ type: 'generation-started', requestId, owner });
       const context: StreamContext = {
         requestId,
-        owner: opts.owner ?? null,
-        model: state.model.result?.modelId ?? null,
-        backend: state.model.result?.backend ?? null,
+        owner,
+        model: current?.result?.modelId ?? null,
+        backend: current?.result?.backend ?? null,
       };
       const { onEvent } = opts;
       const unsubscribe = onEvent ? bridge.subscribe((e, c) => c.requestId === requestId && onEvent(e)) : () => {};
-      const run = createLiveRun(context, state.settings);
+      const run = createLiveRun(context, displaySettings());
       live = run;
       run.finished = consume(run, { ...request, requestId }).finally(() => {
         unsubscribe();
@@ -284,11 +328,11 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     },
 
     async pause() {
-      if (live) await engine.pause().catch((e: unknown) => store.getState().errorShown(describeError(e)));
+      if (live) await engine.pause().catch(controlFailed);
     },
 
     async resume() {
-      if (live) await engine.resume().catch((e: unknown) => store.getState().errorShown(describeError(e)));
+      if (live) await engine.resume().catch(controlFailed);
     },
 
     async togglePause() {
@@ -303,14 +347,16 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
         // Stop is immediate on screen too: paced text still waiting shows now.
         const rest = live.display.catchUp();
         if (rest) show(live, rest, live.pendingPatch);
-        requestFrame();
+        frames.request();
       }
-      if (!live && !loading) return;
+      if (!live && !loadAbort) return;
       loadAbort?.abort();
-      await engine.stop().catch((e: unknown) => store.getState().errorShown(describeError(e)));
+      await engine.stop().catch(controlFailed);
     },
 
     subscribe: (listener) => listeners.subscribe(listener),
+
+    observe: (observer: BridgeObserver) => observers.subscribe(observer),
 
     setLoadFallback(fallback) {
       loadFallback = fallback;
@@ -319,32 +365,22 @@ export function createBridge(engine: EngineApi, store: AppStore = appStore, opti
     dispose() {
       crash.stop();
       listeners.clear();
+      observers.clear();
       frames.cancel();
     },
   };
 
   function recoverFromCrash(error: Error): void {
-    const state = store.getState();
-    const spec = state.model.status === 'ready' || state.model.status === 'loading' ? state.model.spec : null;
-    const label = state.model.label;
-    state.modelUnloaded('The engine stopped unexpectedly.');
-    state.errorShown(describeError(error), spec ? () => void bridge.load(spec, label) : null);
+    const lost = current;
+    current = null;
+    const named: NamedError = describeError(error);
+    emit({ type: 'engine-crashed', error: named, spec: lost?.spec ?? null, label: lost?.label ?? '' });
     // One automatic reload; a model that crashes the worker again waits for the user's Retry.
     const at = now();
-    if (spec && at - lastCrashAt > CRASH_RELOAD_COOLDOWN_MS) queueMicrotask(() => void load(spec, label, false));
+    if (lost && at - lastCrashAt > CRASH_RELOAD_COOLDOWN_MS)
+      queueMicrotask(() => void load(lost.spec, lost.label, false));
     lastCrashAt = at;
   }
 
   return bridge;
-}
-
-let appBridge: Bridge | null = null;
-
-/** The page's bridge over the real worker engine, created on first use. */
-export function getAppBridge(): Bridge {
-  const urlDebug = debugRequested(location.search);
-  appBridge ??= createBridge(createWorkerEngine(), appStore, {
-    debug: () => urlDebug || appStore.getState().settings.debug,
-  });
-  return appBridge;
 }

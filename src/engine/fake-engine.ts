@@ -1,3 +1,4 @@
+import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type {
   EngineApi,
   EngineStatus,
@@ -35,12 +36,27 @@ function named(e: { name: string; message: string }): Error {
   return error;
 }
 
+/** The engine's checks that UI tests rely on (workers/engine/validate.ts has all of them). */
+function invalidParams(request: GenerateRequest): string | null {
+  const { maxTokens, topP } = request;
+  if (
+    maxTokens !== undefined &&
+    (!Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > SAMPLING_LIMITS.maxTokens)
+  )
+    return `maxTokens must be an integer from 1 to ${SAMPLING_LIMITS.maxTokens} (got ${maxTokens}). Lower max tokens.`;
+  if (topP !== undefined && !(topP > 0 && topP <= 1))
+    return `topP must be greater than 0 and at most 1 (got ${topP}). Use 1 to disable top-p.`;
+  return null;
+}
+
 const DEFAULT_WORDS = ['Hello', ' world', '.', ' This', ' is', ' a', ' fake', ' model', '.', '\n\n'];
 
 /**
  * An in-thread EngineApi for UI tests: deterministic tokens on timers, a real
  * pause (no tokens while paused), stop ending with done{stopped}, and load
  * progress through every phase. Timers make it work with fake clocks.
+ * It follows the real engine's contract, which src/engine/engine-behaviour.ts
+ * checks against both: the newest load wins, and `paused` lands between tokens.
  */
 export class FakeEngine implements EngineApi {
   readonly calls: { method: string; arg?: unknown }[] = [];
@@ -49,6 +65,7 @@ export class FakeEngine implements EngineApi {
   private paused = false;
   private stopped = false;
   private loadAbort: (() => void) | null = null;
+  private loadSettled: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
   private forwardPasses = 0;
   private loadAttempts = 0;
@@ -61,14 +78,22 @@ export class FakeEngine implements EngineApi {
 
   async load(spec: ModelSpec, onProgress?: (p: LoadProgress) => void): Promise<LoadResult> {
     this.calls.push({ method: 'load', arg: spec });
-    if (this.state === 'loading') throw named({ name: 'EngineBusy', message: 'A model is already loading.' });
-    this.state = 'loading';
-    this.model = null;
+    // The newest request wins, as in the real engine: the older load ends with LoadCancelled.
+    // The cancel hook exists from the first moment, so a stop() right after load() cancels it.
+    const older = this.loadAbort ? this.loadSettled : null;
+    this.loadAbort?.();
     let cancelled = false;
     this.loadAbort = () => (cancelled = true);
+    let settle: () => void = () => {};
+    this.loadSettled = new Promise<void>((resolve) => (settle = resolve));
+    const mine = this.loadAbort;
     const step = this.options.loadStepMs ?? 10;
     const total = 1000;
     try {
+      await older;
+      await this.stopGeneration();
+      this.state = 'loading';
+      this.model = null;
       const phases: LoadProgress['phase'][] = ['download', 'download', 'compile', 'warmup'];
       for (const [i, phase] of phases.entries()) {
         await this.sleep(step);
@@ -98,10 +123,11 @@ export class FakeEngine implements EngineApi {
       this.state = 'ready';
       return this.model;
     } catch (error) {
-      this.state = 'idle';
+      if (this.loadAbort === mine) this.state = 'idle';
       throw error;
     } finally {
-      this.loadAbort = null;
+      if (this.loadAbort === mine) this.loadAbort = null;
+      settle();
     }
   }
 
@@ -116,6 +142,8 @@ export class FakeEngine implements EngineApi {
     if (this.state === 'generating' || this.state === 'paused')
       throw named({ name: 'EngineBusy', message: 'A generation is already running.' });
     if (this.options.generateError) throw named(this.options.generateError);
+    const invalid = invalidParams(request);
+    if (invalid) throw named({ name: 'InvalidParams', message: invalid });
     const script = this.options.script;
     const maxTokens = script ? Math.min(script.length, request.maxTokens ?? script.length) : (request.maxTokens ?? 256);
     const words = script ?? this.options.words ?? DEFAULT_WORDS;
@@ -148,7 +176,12 @@ export class FakeEngine implements EngineApi {
       let index = 0;
       let reason: 'length' | 'stopped' | 'eos' = script && maxTokens === script.length ? 'eos' : 'length';
       for (; index < maxTokens; index++) {
-        while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
+        if (this.paused && !this.stopped) {
+          // Announced here, between tokens, as the real decode loop does: no token follows `paused`.
+          controller.enqueue({ type: 'paused', timestamp: Date.now() });
+          while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
+          if (!this.stopped) controller.enqueue({ type: 'resumed', timestamp: Date.now() });
+        }
         if (this.stopped) {
           reason = 'stopped';
           break;
@@ -167,24 +200,29 @@ export class FakeEngine implements EngineApi {
       this.state = this.model ? 'ready' : 'idle';
       controller.enqueue({ type: 'done', reason, text, stats: stats(index) });
       controller.close();
-      this.pauseController = null;
     };
+    let finished: () => void = () => {};
+    this.generationSettled = new Promise<void>((resolve) => (finished = resolve));
     return new ReadableStream<StreamEvent>({
-      start: (controller) => {
-        this.pauseController = controller;
-        void run(controller);
-      },
+      start: (controller) => void run(controller).finally(finished),
     });
   }
 
-  private pauseController: ReadableStreamDefaultController<StreamEvent> | null = null;
+  private generationSettled: Promise<void> = Promise.resolve();
+
+  private async stopGeneration(): Promise<void> {
+    if (this.state !== 'generating' && this.state !== 'paused') return;
+    this.stopped = true;
+    this.paused = false;
+    this.wake?.();
+    await this.generationSettled;
+  }
 
   async pause(): Promise<void> {
     this.calls.push({ method: 'pause' });
     if (this.state !== 'generating') return;
     this.paused = true;
     this.state = 'paused';
-    this.pauseController?.enqueue({ type: 'paused', timestamp: Date.now() });
   }
 
   async resume(): Promise<void> {
@@ -192,7 +230,6 @@ export class FakeEngine implements EngineApi {
     if (this.state !== 'paused') return;
     this.paused = false;
     this.state = 'generating';
-    this.pauseController?.enqueue({ type: 'resumed', timestamp: Date.now() });
     this.wake?.();
   }
 

@@ -1,8 +1,8 @@
-import type { GenerationState } from '../state/generation-slice';
-import { BlockSplitter } from '../state/blocks';
+import { BlockSplitter } from '../streams/blocks';
 import { DisplayPipeline } from '../streams/display-pipeline';
 import type { StreamContext } from '../streams/event-log';
-import type { GenerationOutcome } from './bridge-types';
+import type { GenerationStats } from '../../workers/protocol';
+import type { GenerationFrame, GenerationOutcome } from './bridge-types';
 
 /** What the bridge keeps about the generation it is streaming, between two store updates. */
 export interface LiveRun {
@@ -12,7 +12,9 @@ export interface LiveRun {
   activeMs: number | null;
   analysisChanged: boolean;
   pendingText: string[];
-  pendingPatch: Partial<GenerationState>;
+  pendingPatch: GenerationFrame;
+  /** The latest stats event, for the outcome of a run that fails midway. */
+  stats: GenerationStats | null;
   text: string;
   tokens: number;
   rates: number[];
@@ -35,6 +37,7 @@ export function createLiveRun(
     analysisChanged: false,
     pendingText: [],
     pendingPatch: {},
+    stats: null,
     text: '',
     tokens: 0,
     rates: [],

@@ -1,7 +1,7 @@
+import { describeError, type NamedError } from '../../common/error-names';
 import type { LoadResult, ModelSpec } from '../../workers/protocol';
 import { bundledSpec } from '../catalog';
-import { describeError } from '../state/errors-slice';
-import type { LoadRetry } from '../state/model-slice';
+import type { LoadRetry } from './bridge-types';
 import { backoffDelayMs, cancellableSleep } from '../streams/retry';
 
 /** NetworkError loads are retried this many times, after 1 s, 2 s and 4 s (jittered). */
@@ -20,7 +20,7 @@ export const bundledFallback: LoadFallback = (failed) => {
   return sameSource(failed, bundled) || failed.source.kind === 'files' ? null : bundled;
 };
 
-export function fallbackNotice(label: string, error: { message: string }) {
+export function fallbackNotice(label: string, error: { message: string }): NamedError {
   return {
     name: 'ModelFallback',
     message: `${label} could not be downloaded (${error.message}), even after ${LOAD_RETRIES} retries, so the bundled test model is loaded instead. Retry tries ${label} again.`,

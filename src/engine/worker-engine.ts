@@ -3,19 +3,28 @@ import * as Comlink from 'comlink';
 // The one import of workers/ that is not a type: Vite bundles the worker and gives its URL.
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import workerUrl from '../../workers/engine.worker?worker&url';
-import type { EngineApi, EngineErrorName, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
+import type { ErrorName } from '../../common/error-names';
+import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
 import { trustedScriptUrl } from '../security/trusted-types';
 import { WorkerHealth, type HealthOptions } from './worker-health';
 
 /** Raised on the main thread when the worker itself died; mirrors the engine's named errors. */
 export class WorkerCrashed extends Error {
-  override readonly name = 'WorkerCrashed';
+  override readonly name = 'WorkerCrashed' satisfies ErrorName;
 }
 
-export interface WorkerEngine extends EngineApi {
-  /** Kills the worker (the only way to free all WASM memory) and starts a fresh one. */
-  restart(): void;
+/** An engine whose thread can be replaced: the only way to give a WASM heap's high-water mark back. */
+export interface RestartableEngine extends EngineApi {
+  /** Kills the worker and starts a fresh one with no model loaded. */
+  restart(): Promise<void>;
+}
+
+export interface WorkerEngine extends RestartableEngine {
   onCrash(listener: (error: Error) => void): () => void;
+}
+
+export function isRestartable(engine: EngineApi): engine is RestartableEngine {
+  return typeof (engine as Partial<RestartableEngine>).restart === 'function';
 }
 
 export interface WorkerEngineOptions {
@@ -37,7 +46,7 @@ function spawn(): Worker {
 /** Across Comlink only `name` and `message` survive; rebuild a plain Error that keeps both. */
 function named(error: unknown): Error {
   if (error instanceof Error) return error;
-  const e = error as { name?: EngineErrorName; message?: string } | null;
+  const e = error as { name?: string; message?: string } | null;
   const out = new Error(e?.message ?? String(error));
   if (e?.name) out.name = e.name;
   return out;
@@ -156,7 +165,11 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     deleteCachedModel: (key: string) => call(() => remote.deleteCachedModel(key)),
     clearCache: () => call(() => remote.clearCache()),
     peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request), true),
-    restart,
+    async restart() {
+      restart();
+      // The fresh worker answers once its module has run, so the restart's cost is measured in full.
+      await remote.status();
+    },
     onCrash(listener) {
       crashListeners.add(listener);
       return () => crashListeners.delete(listener);

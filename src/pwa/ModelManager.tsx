@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
 import type { CachedModel } from '../../workers/protocol';
-import { formatBytes } from './format-bytes';
+import { formatBytes } from '../../common/format-bytes';
 import { OpenFolder } from './OpenFolder';
-import { refreshStorage } from './pwa-sync';
-import { clearAllModels, deleteModel } from './storage-actions';
+import { useServices } from '../ui/services';
 import { usePwa } from './use-pwa';
 
 function CachedModelRow({ model, disabled }: { model: CachedModel; disabled: boolean }) {
+  const { pwa } = useServices();
   return (
     <li data-model-key={model.key}>
       <span className="pwa-model-name">{model.key}</span>{' '}
@@ -15,7 +15,7 @@ function CachedModelRow({ model, disabled }: { model: CachedModel; disabled: boo
         type="button"
         disabled={disabled}
         aria-label={`Delete ${model.key}`}
-        onClick={() => void deleteModel(model.key)}
+        onClick={() => void pwa.deleteModel(model.key)}
       >
         Delete
       </button>
@@ -39,7 +39,8 @@ export function ModelManager() {
   const models = usePwa((s) => s.storage?.models ?? null);
   const busy = usePwa((s) => s.busy);
   const error = usePwa((s) => s.error);
-  useEffect(() => void refreshStorage(), []);
+  const { pwa } = useServices();
+  useEffect(() => void pwa.refreshStorage(), [pwa]);
 
   return (
     <section aria-label="Model manager" className="pwa-models">
@@ -54,7 +55,7 @@ export function ModelManager() {
         </ul>
       )}
       <p>
-        <button type="button" disabled={busy !== null || !models?.length} onClick={() => void clearAllModels()}>
+        <button type="button" disabled={busy !== null || !models?.length} onClick={() => void pwa.clearAllModels()}>
           Delete all models
         </button>{' '}
         <OpenFolder />

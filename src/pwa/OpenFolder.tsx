@@ -1,13 +1,15 @@
 import { useRef, type ChangeEvent } from 'react';
 import { canPickDirectory, folderFromFileList, pickDirectory } from './folder-files';
-import { pwaStore } from './pwa-store';
-import { loadFolder } from './storage-actions';
+import { useAppStoreApi } from '../state/hooks';
+import { useServices } from '../ui/services';
 import { usePwa } from './use-pwa';
 
 /** "Open model folder": the File System Access picker where there is one, else `<input webkitdirectory>`. */
 export function OpenFolder() {
   const input = useRef<HTMLInputElement>(null);
   const busy = usePwa((s) => s.busy !== null);
+  const { pwa } = useServices();
+  const store = useAppStoreApi();
 
   const open = async () => {
     if (!canPickDirectory()) {
@@ -16,9 +18,9 @@ export function OpenFolder() {
     }
     try {
       const folder = await pickDirectory();
-      if (folder) await loadFolder(folder);
+      if (folder) await pwa.loadFolder(folder);
     } catch (error) {
-      pwaStore.setState({
+      store.getState().pwaChanged({
         error: { name: 'FolderUnreadable', message: `The folder could not be read: ${(error as Error).message}` },
       });
     }
@@ -27,7 +29,7 @@ export function OpenFolder() {
   const picked = (event: ChangeEvent<HTMLInputElement>) => {
     const folder = event.target.files ? folderFromFileList(event.target.files) : null;
     event.target.value = '';
-    if (folder) void loadFolder(folder);
+    if (folder) void pwa.loadFolder(folder);
   };
 
   return (

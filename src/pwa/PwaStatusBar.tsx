@@ -2,19 +2,18 @@ import './pwa.css';
 import { useEffect } from 'react';
 import { isGenerating } from '../state/generation-slice';
 import { useAppStore } from '../state/hooks';
-import { promptInstall } from './install-prompt';
-import { isReadyOffline } from './pwa-store';
-import { applyUpdate } from './service-worker';
-import { startPwa } from './start-pwa';
+import { isReadyOffline } from '../state/pwa-slice';
+import { useServices } from '../ui/services';
 import { usePwa } from './use-pwa';
 
 const APP_VERSION: string = import.meta.env.VITE_APP_VERSION ?? 'dev';
 
 function InstallButton() {
   const canInstall = usePwa((s) => s.canInstall);
+  const { pwa } = useServices();
   if (!canInstall) return null;
   return (
-    <button type="button" onClick={() => void promptInstall()}>
+    <button type="button" onClick={() => void pwa.promptInstall()}>
       Install
     </button>
   );
@@ -23,6 +22,7 @@ function InstallButton() {
 function UpdatePrompt() {
   const available = usePwa((s) => s.updateAvailable);
   const deferred = usePwa((s) => s.updateDeferred);
+  const { pwa } = useServices();
   const busy = useAppStore((s) => isGenerating(s.generation.status) || s.model.status === 'loading');
   if (!available) return null;
   if (deferred) {
@@ -34,7 +34,11 @@ function UpdatePrompt() {
   }
   return (
     <span className="pwa-update">
-      <button type="button" onClick={applyUpdate} title={busy ? 'Reloads when the current generation ends' : undefined}>
+      <button
+        type="button"
+        onClick={pwa.applyUpdate}
+        title={busy ? 'Reloads when the current generation ends' : undefined}
+      >
         Update available — reload
       </button>
     </span>
@@ -79,7 +83,8 @@ function PersistResult() {
 
 /** Header strip: install, update, offline readiness and storage persistence. */
 export function PwaStatusBar() {
-  useEffect(startPwa, []);
+  const { pwa } = useServices();
+  useEffect(() => pwa.start(), [pwa]);
   return (
     <div className="pwa-status" data-app-version={APP_VERSION}>
       <OfflineIndicator />

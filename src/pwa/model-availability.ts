@@ -1,10 +1,8 @@
+import { hubCacheKey } from '../../common/hub';
 import type { CachedModel, ModelSource } from '../../workers/protocol';
-import type { ModelAvailability } from './pwa-store';
+import type { ModelAvailability } from '../state/pwa-slice';
 
-/** The engine's cache key for a Hub repo: host and repo id, e.g. `huggingface.co/org/name`. */
-export function hubCacheKey(id: string, host: string): string {
-  return `${new URL(host).host}/${id.trim()}`;
-}
+export { hubCacheKey };
 
 /** A Hub model is offline-ready when every file its load read is in the engine's cache. */
 export function hubAvailability(

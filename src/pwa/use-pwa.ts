@@ -1,4 +1,5 @@
-import { useStore } from 'zustand';
-import { pwaStore, type PwaState } from './pwa-store';
+import { useAppStore } from '../state/hooks';
+import type { PwaState } from '../state/pwa-slice';
 
-export const usePwa = <T>(selector: (state: PwaState) => T): T => useStore(pwaStore, selector);
+/** A selector over the store's `pwa` slice. */
+export const usePwa = <T>(selector: (state: PwaState) => T): T => useAppStore((s) => selector(s.pwa));

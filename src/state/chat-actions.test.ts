@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerateRequest } from '../../workers/protocol';
-import { createBridge } from '../engine/bridge';
+import { connectedBridge } from './test-bridge';
 import { FakeEngine } from '../engine/fake-engine';
 import { buildMessages, createChatActions } from './chat-actions';
 import { createMemoryPersistence } from './persistence';
@@ -11,9 +11,9 @@ const frames = { scheduleFrame: (cb: () => void) => setTimeout(cb, 0) as unknown
 async function setup() {
   const engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1 });
   const store = createAppStore();
-  const bridge = createBridge(engine, store, frames);
+  const bridge = connectedBridge(engine, store, frames);
   const persistence = createMemoryPersistence();
-  const chat = createChatActions(bridge, persistence);
+  const chat = createChatActions(bridge, store, persistence);
   await chat.hydrate();
   await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
   store.getState().samplingChanged('maxTokens', '4');
@@ -52,7 +52,7 @@ describe('chat actions', () => {
     await settled();
     await new Promise((r) => setTimeout(r, 450)); // settings save is debounced
     const again = createAppStore();
-    const restored = createChatActions(createBridge(bridge.engine, again, frames), persistence);
+    const restored = createChatActions(connectedBridge(bridge.engine, again, frames), again, persistence);
     await restored.hydrate();
     expect(again.getState().chat.current.messages.map((m) => m.content)).toEqual(
       store.getState().chat.current.messages.map((m) => m.content),

@@ -1,6 +1,7 @@
 import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { ChatMessage } from '../../workers/protocol';
 import type { Bridge } from '../engine/bridge';
+import type { AppStore } from './store';
 import { emptyConversation, newId, summarize, type ChatEntry, type Conversation } from './chat-slice';
 import { describeError } from './errors-slice';
 import { isGenerating } from './generation-slice';
@@ -39,9 +40,7 @@ function settle(conversation: Conversation): Conversation {
   };
 }
 
-export function createChatActions(bridge: Bridge, persistence: Persistence): ChatActions {
-  const { store } = bridge;
-
+export function createChatActions(bridge: Bridge, store: AppStore, persistence: Persistence): ChatActions {
   const reportStorage = (error: unknown) => {
     const { message } = describeError(error);
     store

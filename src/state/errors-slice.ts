@@ -1,3 +1,4 @@
+import { describeError } from '../../common/error-names';
 import type { FieldErrors } from './sampling';
 import type { SliceCreator } from './store-types';
 
@@ -22,13 +23,7 @@ export interface ErrorsSlice {
 }
 
 /** Only name and message are shown: an Error's toString or stack is never user-facing. */
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name || 'Error', message: error.message };
-  const e = error as { name?: unknown; message?: unknown } | null;
-  if (e && typeof e.message === 'string')
-    return { name: typeof e.name === 'string' ? e.name : 'Error', message: e.message };
-  return { name: 'Error', message: String(error) };
-}
+export { describeError };
 
 export const createErrorsSlice: SliceCreator<ErrorsSlice> = (set) => ({
   errors: { banner: null, fields: {} },

@@ -1,10 +1,12 @@
-import type { EngineErrorName, FinishReason, GenerationStats } from '../../workers/protocol';
+import type { ErrorName } from '../../common/error-names';
+import type { FinishReason, GenerationStats } from '../../workers/protocol';
+import type { GenerationFrame, GenerationStatus } from '../engine/bridge-types';
 import type { TextAnalysis } from '../streams/analysis';
 import type { SliceCreator } from './store-types';
 
-export type GenerationStatus = 'idle' | 'starting' | 'generating' | 'paused' | 'done' | 'error';
+export type { GenerationStatus };
 
-/** The one generation that is streaming (or last streamed). Written by the bridge, at most once per frame. */
+/** The one generation that is streaming (or last streamed). Written from bridge frames, at most once per frame. */
 export interface GenerationState {
   status: GenerationStatus;
   requestId: string | null;
@@ -24,14 +26,14 @@ export interface GenerationState {
   /** Live analysis of the raw text (words, sentences, chars/s), updated once per frame. */
   analysis: TextAnalysis | null;
   finishReason: FinishReason | null;
-  error: { name: EngineErrorName | string; message: string } | null;
+  error: { name: ErrorName | string; message: string } | null;
 }
 
 export interface GenerationSlice {
   generation: GenerationState;
   generationStarted(requestId: string, owner: string | null): void;
   /** One frame's worth of stream events, merged by the bridge. */
-  generationPatched(patch: Partial<GenerationState>): void;
+  generationPatched(patch: GenerationFrame | Partial<GenerationState>): void;
   generationFinished(reason: FinishReason, text: string, stats: GenerationStats): void;
   generationFailed(error: { name: string; message: string }): void;
 }

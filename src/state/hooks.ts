@@ -1,16 +1,18 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import { appStore, type AppState, type AppStore } from './store';
+import type { AppState, AppStore } from './store';
 
-/** Lets component tests (and a second widget on the page) supply their own store. */
-export const StoreContext = createContext<AppStore>(appStore);
-
-/** Subscribes a component to one selection of the app store; it re-renders only when that selection changes. */
-export function useAppStore<T>(selector: (state: AppState) => T): T {
-  return useStore(useContext(StoreContext), selector);
-}
+/** The page's one store, for the chat UI, the PWA views and the embed widget alike. */
+export const StoreContext = createContext<AppStore | null>(null);
 
 /** The store itself, for event handlers that read state without subscribing. */
 export function useAppStoreApi(): AppStore {
-  return useContext(StoreContext);
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useAppStore() needs a <StoreContext.Provider> (see App.tsx and EmbedApp.tsx).');
+  return store;
+}
+
+/** Subscribes a component to one selection of the app store; it re-renders only when that selection changes. */
+export function useAppStore<T>(selector: (state: AppState) => T): T {
+  return useStore(useAppStoreApi(), selector);
 }

@@ -1,22 +1,10 @@
 import type { LoadProgress, LoadResult, ModelSpec } from '../../workers/protocol';
+import type { LoadRetry, LoadSpeed } from '../engine/bridge-types';
 import type { SliceCreator } from './store-types';
 
+export type { LoadRetry, LoadSpeed };
+
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-export interface LoadSpeed {
-  bytesPerSecond: number | null;
-  etaMs: number | null;
-}
-
-/** A load that failed with a NetworkError and waits to try again. */
-export interface LoadRetry {
-  /** 1-based retry number, of `of`. */
-  attempt: number;
-  of: number;
-  /** Wall-clock time (Date.now()) of the next try. */
-  at: number;
-  error: { name: string; message: string };
-}
 
 export interface ModelState {
   status: ModelStatus;
@@ -29,6 +17,8 @@ export interface ModelState {
   /** A short line for outcomes that are not errors, e.g. "Loading cancelled." */
   note: string | null;
   retry: LoadRetry | null;
+  /** Milliseconds the last worker restart (on a model switch) took, to give memory back; null before any. */
+  restartMs: number | null;
 }
 
 export interface ModelSlice {
@@ -40,6 +30,7 @@ export interface ModelSlice {
   loadFailed(): void;
   loadCancelled(): void;
   modelUnloaded(note: string | null): void;
+  engineRestarted(ms: number): void;
 }
 
 export const initialModelState: ModelState = {
@@ -51,11 +42,13 @@ export const initialModelState: ModelState = {
   result: null,
   note: null,
   retry: null,
+  restartMs: null,
 };
 
 export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
   model: initialModelState,
-  loadStarted: (spec, label) => set({ model: { ...initialModelState, status: 'loading', spec, label } }),
+  loadStarted: (spec, label) =>
+    set((s) => ({ model: { ...initialModelState, status: 'loading', spec, label, restartMs: s.model.restartMs } })),
   loadProgressed: (progress, speed) => set((s) => ({ model: { ...s.model, progress, speed } })),
   loadSucceeded: (result) =>
     set((s) => ({ model: { ...s.model, status: 'ready', result, speed: { bytesPerSecond: null, etaMs: null } } })),
@@ -66,4 +59,5 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
       model: { ...s.model, status: 'idle', result: null, progress: null, retry: null, note: 'Loading cancelled.' },
     })),
   modelUnloaded: (note) => set((s) => ({ model: { ...s.model, status: 'idle', result: null, progress: null, note } })),
+  engineRestarted: (ms) => set((s) => ({ model: { ...s.model, restartMs: ms } })),
 });

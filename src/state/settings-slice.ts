@@ -3,7 +3,9 @@ import type { PacingMode } from '../streams/token-bucket';
 import { DEFAULT_SAMPLING_DRAFT, type SamplingDraft, type SamplingField } from './sampling';
 import type { SliceCreator } from './store-types';
 
-export const DEFAULT_HUB_HOST = 'https://huggingface.co';
+import { DEFAULT_HUB_HOST } from '../../common/hub';
+
+export { DEFAULT_HUB_HOST };
 
 export interface Settings {
   systemPrompt: string;

@@ -1,5 +1,3 @@
-import type { StreamEvent } from '../../workers/protocol';
-
 /**
  * Display filters over streamed text. A filter is stateful: `push` returns the
  * text that is safe to show now and may hold back a tail that a later token
@@ -181,54 +179,4 @@ export function displayFilter(settings: DisplayFilterSettings): TextFilter {
   const { rules } = parseRedaction(settings.redactWords);
   if (rules.words.length || rules.regexes.length) filters.push(redactFilter(rules));
   return chainFilters(filters);
-}
-
-export const hasDisplayFilters = (s: DisplayFilterSettings): boolean =>
-  s.normalizeWhitespace || s.redactWords.trim() !== '';
-
-/**
- * The same filter as a stream stage: token texts are rewritten (a held-back piece
- * shows up in a later token), and `done.text` becomes the filtered whole text.
- */
-export function filterTransform(make: () => TextFilter): TransformStream<StreamEvent, StreamEvent> {
-  let filter = make();
-  let text = '';
-  // Each token is sent one event late, so the text flushed at the end joins the last token
-  // and token texts still concatenate to `done.text` with the same token count.
-  let last: Extract<StreamEvent, { type: 'token' }> | null = null;
-  const release = (controller: TransformStreamDefaultController<StreamEvent>, extra = '') => {
-    if (last) controller.enqueue({ ...last, text: last.text + extra });
-    text += extra;
-    last = null;
-  };
-  return new TransformStream({
-    transform(event, controller) {
-      switch (event.type) {
-        case 'start':
-          filter = make();
-          text = '';
-          last = null;
-          break;
-        case 'token': {
-          release(controller);
-          const out = filter.push(event.text);
-          text += out;
-          last = { ...event, text: out };
-          return;
-        }
-        case 'done':
-          release(controller, filter.flush());
-          controller.enqueue({ ...event, text });
-          return;
-        case 'error':
-          release(controller, filter.flush());
-          break;
-        default:
-      }
-      controller.enqueue(event);
-    },
-    flush(controller) {
-      release(controller, filter.flush());
-    },
-  });
 }

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBridge } from '../engine/bridge';
+import { connectedBridge } from '../state/test-bridge';
 import { FakeEngine } from '../engine/fake-engine';
 import { createChatActions } from '../state/chat-actions';
 import { StoreContext } from '../state/hooks';
@@ -25,11 +25,11 @@ const SCRIPT = ['```json\n{"na', 'me": "Ada Lo', 've', 'lace", "born": 18', '15,
 async function setup(script: readonly string[], tokenIntervalMs: number) {
   const store = createAppStore();
   const engine = new FakeEngine({ script, tokenIntervalMs, loadStepMs: 1 });
-  const bridge = createBridge(engine, store, {
+  const bridge = connectedBridge(engine, store, {
     scheduleFrame: (cb) => setTimeout(cb, 0) as unknown as number,
     cancelFrame: clearTimeout,
   });
-  const chat = createChatActions(bridge, createMemoryPersistence());
+  const chat = createChatActions(bridge, store, createMemoryPersistence());
   await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
   render(
     <StoreContext.Provider value={store}>

@@ -18,7 +18,9 @@ describe('LoadPanel retry notice', () => {
     const stop = vi.fn(async () => {});
     render(
       <StoreContext.Provider value={store}>
-        <ServicesContext.Provider value={{ bridge: { stop } as unknown as Bridge, chat: {} as never }}>
+        <ServicesContext.Provider
+          value={{ bridge: { stop } as unknown as Bridge, store, chat: {} as never, pwa: {} as never }}
+        >
           <LoadPanel />
         </ServicesContext.Provider>
       </StoreContext.Provider>,

@@ -3,7 +3,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreContext } from '../state/hooks';
 import { createAppStore } from '../state/store';
-import { BlockSplitter } from '../state/blocks';
+import { BlockSplitter } from '../streams/blocks';
 import { LiveMessage } from './MessageView';
 
 const parsed: string[] = [];

@@ -1,5 +1,5 @@
 import { memo, useMemo } from 'react';
-import { splitBlocks } from '../state/blocks';
+import { splitBlocks } from '../streams/blocks';
 import type { ChatEntry } from '../state/chat-slice';
 import { analyzeText } from '../streams/analysis';
 import { applyFilter, displayFilter } from '../streams/filters';

@@ -1,11 +1,10 @@
 import { useState } from 'react';
+import { DEFAULT_HUB_HOST, isHubId } from '../../common/hub';
 import type { Dtype } from '../../workers/protocol';
 import { CATALOG, catalogSpec, customHubSpec, findCatalogModel } from '../catalog';
 import { useAppStore } from '../state/hooks';
 import { formatBytes } from './format';
 import { useServices } from './services';
-
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
 /** Picks a model and loads it only on an explicit click, showing the download size first. */
 export function ModelPicker() {
@@ -16,8 +15,8 @@ export function ModelPicker() {
   const model = findCatalogModel(choice.key) ?? CATALOG[0]!;
   const dtype = model.dtypes.includes(choice.dtype) ? choice.dtype : (model.dtypes[0] ?? 'fp32');
   const size = model.sizes[dtype];
-  const spec = { backend: settings.backend, hubHost: settings.hubHost.trim() || 'https://huggingface.co' };
-  const customValid = HUB_ID.test(choice.customId.trim());
+  const spec = { backend: settings.backend, hubHost: settings.hubHost.trim() || DEFAULT_HUB_HOST };
+  const customValid = isHubId(choice.customId.trim());
 
   return (
     <fieldset className="model-picker">

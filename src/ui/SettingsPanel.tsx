@@ -1,5 +1,5 @@
 import type { BackendPreference } from '../../workers/protocol';
-import { ModelManager } from '../pwa/PwaPanel';
+import { ModelManager } from '../pwa/ModelManager';
 import { useAppStore } from '../state/hooks';
 import { DisplaySettings } from './DisplaySettings';
 import { ModelPicker } from './ModelPicker';

@@ -1,17 +1,8 @@
+import { formatBytes } from '../../common/format-bytes';
 import type { LoadPhase } from '../../workers/protocol';
 
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—';
-  if (bytes < 1000) return `${Math.round(bytes)} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
-}
+/** The app's one byte format (decimal units), re-exported for the views. */
+export { formatBytes };
 
 /** "850 ms", "12.3 s", "4 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -1,4 +1,4 @@
-import type { EngineErrorName } from '../protocol';
+import { isEngineErrorName, type EngineErrorName } from '../../common/error-names';
 
 /**
  * Every failure the engine reports is one of these. Only `name` and `message`
@@ -14,26 +14,8 @@ export class EngineError extends Error {
   }
 }
 
-const errorNames: ReadonlySet<string> = new Set<EngineErrorName>([
-  'InvalidParams',
-  'ContextOverflow',
-  'ModelNotLoaded',
-  'EngineBusy',
-  'ModelLoadError',
-  'ModelFileMissing',
-  'NotAModelFile',
-  'IntegrityError',
-  'NetworkError',
-  'InsufficientStorage',
-  'LoadCancelled',
-  'WebGpuUnavailable',
-  'GenerationError',
-  'WorkerCrashed',
-  'OutOfMemory',
-]);
-
 export function isEngineError(error: unknown): error is EngineError {
-  return error instanceof Error && errorNames.has(error.name);
+  return error instanceof Error && isEngineErrorName(error.name);
 }
 
 /** Wraps anything thrown by a library into a named error, keeping its words. */

@@ -1,14 +1,13 @@
+import { DEFAULT_HUB_HOST, isHubId } from '../../common/hub';
 import type { Dtype, ModelSource } from '../protocol';
 import { dtypesIn } from './backend';
 import { EngineError } from './errors';
 import type { FileSource, RepoFile } from './model-files';
 import * as modelCache from './model-cache';
 
-export const HUB_HOST = 'https://huggingface.co';
 /** Picked folders are served from this host inside the worker; it is never contacted. */
 const FILES_HOST = 'https://typewriter-local-files.invalid';
 const TREE_FILE = '.typewriter-tree.json';
-const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
 
 export interface ResolvedSource {
   /** What transformers.js is asked to load, with `remoteHost`/`remotePathTemplate` set to match. */
@@ -80,13 +79,13 @@ async function loadTree(
 export async function resolveSource(source: ModelSource, signal: AbortSignal): Promise<ResolvedSource> {
   if (source.kind === 'hub') {
     const id = source.id.trim();
-    if (!REPO_ID.test(id) || id.includes('..')) {
+    if (!isHubId(id)) {
       throw new EngineError(
         'InvalidParams',
         `"${source.id}" is not a Hub model id. Use the form org/name, e.g. HuggingFaceTB/SmolLM2-135M-Instruct.`,
       );
     }
-    const host = (source.host ?? HUB_HOST).replace(/\/+$/, '');
+    const host = (source.host ?? DEFAULT_HUB_HOST).replace(/\/+$/, '');
     const revision = source.revision ?? 'main';
     const tree = await loadTree(host, id, revision, signal);
     return {

@@ -1,17 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { useStore } from 'zustand';
+import { useAppStore } from '../../state/hooks';
 import type { WidgetSession } from './session';
-import type { WidgetStore } from './widget-store';
 
 interface Props {
   session: WidgetSession;
-  store: WidgetStore;
   showInput: boolean;
 }
 
 /** Pause/Resume and Stop (same accessible names as the main app), plus the optional Message box. */
-export function WidgetControls({ session, store, showInput }: Props) {
-  const phase = useStore(store, (s) => s.phase);
+export function WidgetControls({ session, showInput }: Props) {
+  const phase = useAppStore((s) => s.widget.phase);
   const [draft, setDraft] = useState('');
   const running = phase === 'generating' || phase === 'paused';
   const canSend = !running && phase !== 'loading' && draft.trim() !== '';

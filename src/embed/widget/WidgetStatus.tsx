@@ -1,15 +1,14 @@
-import { useStore } from 'zustand';
-import type { WidgetStore } from './widget-store';
+import { useAppStore } from '../../state/hooks';
 
 const format = (value: number | null, digits: number) => (value === null ? '–' : value.toFixed(digits));
 
 /** Model line, load progress bar, stats line and the last error. */
-export function WidgetStatus({ store }: { store: WidgetStore }) {
-  const phase = useStore(store, (s) => s.phase);
-  const progress = useStore(store, (s) => s.progress);
-  const model = useStore(store, (s) => s.model);
-  const stats = useStore(store, (s) => s.stats);
-  const error = useStore(store, (s) => s.error);
+export function WidgetStatus() {
+  const phase = useAppStore((s) => s.widget.phase);
+  const progress = useAppStore((s) => s.widget.progress);
+  const model = useAppStore((s) => s.widget.model);
+  const stats = useAppStore((s) => s.widget.stats);
+  const error = useAppStore((s) => s.widget.error);
 
   return (
     <div className="tw-embed__status">

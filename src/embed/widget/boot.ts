@@ -1,15 +1,18 @@
-import { getAppBridge, type Bridge } from '../../engine/bridge';
+import { getAppRuntime } from '../../app-runtime';
+import type { Bridge } from '../../engine/bridge';
+import { createAppStore, type AppStore } from '../../state/store';
+import type { WidgetState } from '../../state/widget-slice';
 import { acceptedOrigins } from '../origins';
-import { createDebugLog, type DebugLog } from './debug-log';
+import { createDebugLog, type DebugLog } from './refusal-log';
 import { parseWidgetParams, type WidgetConfig } from './params';
 import { createParentChannel, type ParentChannel } from './parent-channel';
 import { detectSandbox, SANDBOX_FIX } from './sandbox';
 import { WidgetSession } from './session';
-import { createWidgetStore, type WidgetStore } from './widget-store';
 
 export interface Widget {
   config: WidgetConfig | null;
-  store: WidgetStore;
+  /** The page's one store (the runtime's, or a bare one when the widget is blocked). */
+  store: AppStore;
   log: DebugLog;
   channel: ParentChannel;
   session: WidgetSession | null;
@@ -19,7 +22,7 @@ export interface Widget {
 /** What e2e tests and curious host developers can read from the widget frame. */
 export interface EmbedDebugHandle {
   debugLog: DebugLog['entries'];
-  state(): ReturnType<WidgetStore['getState']>;
+  state(): WidgetState;
   parentOrigin(): string | null;
   bridge: Bridge | null;
 }
@@ -36,7 +39,7 @@ function bootWidget(): Widget {
   const log = createDebugLog();
   const parsed = parseWidgetParams(new URLSearchParams(window.location.search));
   const config = parsed.ok ? parsed.config : null;
-  const store = createWidgetStore();
+  let store: AppStore | null = null;
   let session: WidgetSession | null = null;
 
   const framed = window.parent !== window;
@@ -48,7 +51,7 @@ function bootWidget(): Widget {
     log,
     onCommand(command) {
       if (session) return session.handle(command);
-      const message = `The widget cannot run: ${store.getState().blocked.join(' ')}`;
+      const message = `The widget cannot run: ${widgetStore.getState().widget.blocked.join(' ')}`;
       log.record({ kind: 'config', detail: `${command.type} ignored: ${message}` });
       channel.post('typewriter:error', {
         ...(command.id !== undefined && { id: command.id }),
@@ -65,18 +68,25 @@ function bootWidget(): Widget {
   let bridge: Bridge | null = null;
   if (blocked.length === 0 && config) {
     try {
-      bridge = getAppBridge();
+      ({ bridge, store } = getAppRuntime());
     } catch {
       // A same-origin module Worker is refused in an opaque origin even when storage works.
       blocked.push(SANDBOX_FIX);
     }
   }
 
+  const widgetStore: AppStore = store ?? createAppStore();
   if (bridge && config) {
-    session = new WidgetSession({ bridge, config, store, log, post: (type, payload) => channel.post(type, payload) });
+    session = new WidgetSession({
+      bridge,
+      config,
+      store: widgetStore,
+      log,
+      post: (type, payload) => channel.post(type, payload),
+    });
     session.start();
   } else {
-    store.setState({ phase: 'blocked', blocked });
+    widgetStore.getState().widgetChanged({ phase: 'blocked', blocked });
     const name = sandboxed ? 'Sandboxed' : 'InvalidConfig';
     log.record({ kind: sandboxed ? 'sandbox' : 'config', detail: blocked.join(' ') });
     channel.post('typewriter:error', { name, message: blocked.join(' ') });
@@ -84,10 +94,10 @@ function bootWidget(): Widget {
 
   const debug: EmbedDebugHandle = {
     debugLog: log.entries,
-    state: () => store.getState(),
+    state: () => widgetStore.getState().widget,
     parentOrigin: () => channel.targetOrigin(),
     bridge,
   };
   (window as unknown as { __typewriterEmbed: EmbedDebugHandle }).__typewriterEmbed = debug;
-  return { config, store, log, channel, session, bridge };
+  return { config, store: widgetStore, log, channel, session, bridge };
 }

@@ -1,3 +1,4 @@
+import { isHubId } from '../../../common/hub';
 import type { ModelSpec } from '../../../workers/protocol';
 import { bundledSpec } from '../../catalog';
 import { InvalidOrigin, parseOrigin, parseOriginList } from '../origins';
@@ -28,7 +29,6 @@ export interface ConfigProblem {
 export type ConfigResult = { ok: true; config: WidgetConfig } | { ok: false; problems: ConfigProblem[] };
 
 export const DEMO_MODEL = 'demo';
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 /** Mirrors the engine's limits (workers/engine/validate.ts) so a bad URL fails before the model downloads. */
 const LIMITS = { maxTokens: 100_000, temperature: 5, text: 20_000 } as const;
 
@@ -58,7 +58,7 @@ export function parseWidgetParams(search: URLSearchParams): ConfigResult {
   const get = (name: string) => search.get(name);
 
   const model = get('model')?.trim() || DEMO_MODEL;
-  if (model !== DEMO_MODEL && !HUB_ID.test(model)) {
+  if (model !== DEMO_MODEL && !isHubId(model)) {
     problem('model', `"${model}" is neither "demo" nor a Hub repo id like HuggingFaceTB/SmolLM2-135M-Instruct.`);
   }
 
@@ -133,5 +133,5 @@ export function modelSpecFor(model: string, hubHost: string | null, backend: Mod
 }
 
 export function isValidModelName(model: string): boolean {
-  return model === DEMO_MODEL || HUB_ID.test(model);
+  return model === DEMO_MODEL || isHubId(model);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDebugLog } from './debug-log';
+import { createDebugLog } from './refusal-log';
 import { createParentChannel } from './parent-channel';
 
 const GOOD = 'https://good.example';

@@ -1,7 +1,7 @@
 import { parseHostMessage } from '../messages';
 import { isAcceptedOrigin, knownParentOrigin, type ParentHints } from '../origins';
 import type { HostMessage, WidgetMessageType, WidgetPayload } from '../protocol';
-import type { DebugLog } from './debug-log';
+import type { DebugLog } from './refusal-log';
 
 interface PostTarget {
   postMessage(message: unknown, targetOrigin: string): void;

@@ -7,17 +7,19 @@ import type {
   WidgetMessageType,
   WidgetPayload,
 } from '../protocol';
-import type { DebugLog } from './debug-log';
+import type { DebugLog } from './refusal-log';
 import { isValidModelName, modelSpecFor, type WidgetConfig } from './params';
-import type { WidgetStats, WidgetStore } from './widget-store';
+import type { AppStore } from '../../state/store';
+import type { WidgetState, WidgetStats } from '../../state/widget-slice';
 
 /** The part of the page's one engine bridge (src/engine/bridge.ts) that the widget drives. */
-export type WidgetBridge = Pick<Bridge, 'store' | 'load' | 'generate' | 'pause' | 'resume' | 'stop'>;
+export type WidgetBridge = Pick<Bridge, 'load' | 'generate' | 'pause' | 'resume' | 'stop' | 'observe'>;
 
 export interface SessionDeps {
   bridge: WidgetBridge;
   config: WidgetConfig;
-  store: WidgetStore;
+  /** The page's one store; the widget writes only its `widget` slice. */
+  store: AppStore;
   log: DebugLog;
   post<T extends WidgetMessageType>(type: T, payload: WidgetPayload<T>): void;
 }
@@ -33,7 +35,7 @@ function toStats(stats: GenerationStats): WidgetStats {
 
 /**
  * One widget's model and generation: runs host commands and the widget's own controls through
- * the page's engine bridge, mirrors protocol state into the widget store, and reports every event
+ * the page's engine bridge, mirrors protocol state into the store's widget slice, and reports every event
  * to the host. One generation at a time; a second one is answered with EngineBusy, not queued.
  */
 export class WidgetSession {
@@ -45,6 +47,10 @@ export class WidgetSession {
   private localIds = 0;
 
   constructor(private readonly deps: SessionDeps) {}
+
+  private patch(patch: Partial<WidgetState> | ((widget: WidgetState) => Partial<WidgetState>)): void {
+    this.deps.store.getState().widgetChanged(patch);
+  }
 
   /** Loads the configured model, then runs the autostart prompt if there is one. */
   start(): void {
@@ -96,7 +102,7 @@ export class WidgetSession {
   }
 
   async load(model: string, backend: 'auto' | 'webgpu' | 'wasm' = 'auto', id?: string): Promise<boolean> {
-    const { bridge, config, store, post } = this.deps;
+    const { bridge, config, post } = this.deps;
     if (!isValidModelName(model)) {
       const message = `"${model}" is neither "demo" nor a Hub repo id like HuggingFaceTB/SmolLM2-135M-Instruct.`;
       post('typewriter:error', { ...(id && { id }), name: 'InvalidParams', message });
@@ -107,37 +113,34 @@ export class WidgetSession {
       post('typewriter:error', { ...(id && { id }), name: 'EngineBusy', message });
       return false;
     }
-    store.setState({ phase: 'loading', progress: null, model: null, error: null });
-    // The bridge batches progress into the app store once per frame; forward each batch to the host.
-    const unsubscribe = bridge.store.subscribe((state, previous) => {
-      const p = state.model.progress;
-      if (!p || p === previous.model.progress) return;
+    this.patch({ phase: 'loading', progress: null, model: null, error: null });
+    // The bridge paces progress to one event per frame; forward each to the host.
+    const unsubscribe = bridge.observe((event) => {
+      if (event.type !== 'load-progress') return;
+      const p = event.progress;
       const progress = {
         phase: p.phase,
         loaded: p.loaded,
         total: p.total,
         fraction: p.total ? p.loaded / p.total : null,
       };
-      store.setState({ progress });
+      this.patch({ progress });
       post('typewriter:progress', progress);
     });
-    const run = bridge.load(modelSpecFor(model, config.hubHost, backend), model).then((result) => {
+    const run = bridge.load(modelSpecFor(model, config.hubHost, backend), model).then((outcome) => {
       unsubscribe();
-      if (!result) {
-        const error = bridge.store.getState().errors.banner ?? {
-          name: 'ModelLoadError',
-          message: `${model} did not load.`,
-        };
-        this.fail(id ?? null, error);
+      if (!outcome.ok) {
+        this.fail(id ?? null, outcome.error);
         return false;
       }
+      const { result } = outcome;
       const info = {
         name: model,
         backend: result.backend,
         threads: result.threads,
         randomWeights: result.randomWeights,
       };
-      store.setState({ phase: 'ready', model: info });
+      this.patch({ phase: 'ready', model: info });
       post('typewriter:ready', {
         model,
         backend: result.backend,
@@ -152,7 +155,7 @@ export class WidgetSession {
   }
 
   async generate(id: string, input: GenerateInput, options: EmbedGenerateOptions = {}): Promise<void> {
-    const { bridge, store, post } = this.deps;
+    const { bridge, post } = this.deps;
     if (this.active !== null) {
       const message = `Generation "${this.active}" is still running; wait for typewriter:done or send typewriter:stop.`;
       post('typewriter:error', { id, name: 'EngineBusy', message });
@@ -176,7 +179,7 @@ export class WidgetSession {
         });
         return;
       }
-      store.setState((s) => ({
+      this.patch((s) => ({
         phase: 'generating',
         activeId: id,
         stats: null,
@@ -191,7 +194,7 @@ export class WidgetSession {
     } finally {
       this.waitingForModel = false;
       this.active = null;
-      store.setState((s) => ({ activeId: null, phase: s.phase === 'error' ? 'error' : 'ready' }));
+      this.patch((s) => ({ activeId: null, phase: s.phase === 'error' ? 'error' : 'ready' }));
     }
   }
 
@@ -200,7 +203,7 @@ export class WidgetSession {
   }
 
   private forward(id: string, event: StreamEvent): void {
-    const { store, post } = this.deps;
+    const { post } = this.deps;
     switch (event.type) {
       case 'token':
         post('typewriter:token', { id, text: event.text, index: event.index });
@@ -208,13 +211,13 @@ export class WidgetSession {
       case 'stats':
       case 'done': {
         const stats = toStats(event.stats);
-        store.setState({ stats });
+        this.patch({ stats });
         post('typewriter:stats', { id, ...stats });
         return;
       }
       case 'paused':
       case 'resumed':
-        store.setState({ phase: event.type === 'paused' ? 'paused' : 'generating' });
+        this.patch({ phase: event.type === 'paused' ? 'paused' : 'generating' });
         return;
     }
   }
@@ -245,7 +248,7 @@ export class WidgetSession {
 
   private fail(id: string | null, error: { name: string; message: string }): void {
     const { name, message } = error;
-    this.deps.store.setState({ phase: 'error', error: { name, message } });
+    this.patch({ phase: 'error', error: { name, message } });
     this.deps.post('typewriter:error', { ...(id !== null && { id }), name, message });
   }
 

@@ -1,5 +1,5 @@
-import { createStore } from 'zustand/vanilla';
 import type { StorageReport } from '../../workers/protocol';
+import type { SliceCreator } from './store-types';
 
 /** Where the selected model's files are, as far as working offline goes. */
 export type ModelAvailability = 'none' | 'bundled' | 'cached' | 'not-cached' | 'on-disk';
@@ -39,7 +39,15 @@ export const initialPwaState: PwaState = {
   busy: null,
 };
 
-export const pwaStore = createStore<PwaState>(() => initialPwaState);
+export interface PwaSlice {
+  pwa: PwaState;
+  pwaChanged(patch: Partial<PwaState>): void;
+}
+
+export const createPwaSlice: SliceCreator<PwaSlice> = (set) => ({
+  pwa: initialPwaState,
+  pwaChanged: (patch) => set((s) => ({ pwa: { ...s.pwa, ...patch } })),
+});
 
 export const isReadyOffline = (s: PwaState): boolean =>
   s.shellCached && (s.modelAvailability === 'bundled' || s.modelAvailability === 'cached');

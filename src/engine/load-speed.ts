@@ -1,4 +1,4 @@
-import type { LoadSpeed } from './model-slice';
+import type { LoadSpeed } from './bridge-types';
 
 export interface ByteSample {
   at: number;

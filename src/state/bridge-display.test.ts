@@ -2,10 +2,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StreamEvent } from '../../workers/protocol';
 import { analyzeText } from '../streams/analysis';
 import type { StreamContext } from '../streams/event-log';
-import { createAppStore, type AppStore } from '../state/store';
-import { bundledFallback, createBridge, type BridgeOptions } from './bridge';
-import { FakeEngine, type FakeEngineOptions } from './fake-engine';
-import { isNetworkError } from './load-retries';
+import { createAppStore, type AppStore } from './store';
+import { bundledFallback, type BridgeOptions } from '../engine/bridge';
+import { connectedBridge } from './test-bridge';
+import { FakeEngine, type FakeEngineOptions } from '../engine/fake-engine';
+import { isNetworkError } from '../engine/load-retries';
 
 const timerFrames = {
   scheduleFrame: (cb: () => void) => setTimeout(cb, 0) as unknown as number,
@@ -17,7 +18,7 @@ const ASK = { messages: [{ role: 'user' as const, content: 'hi' }] };
 async function ready(engineOptions: FakeEngineOptions = {}, options: BridgeOptions = timerFrames) {
   const store = createAppStore();
   const engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1, ...engineOptions });
-  const bridge = createBridge(engine, store, options);
+  const bridge = connectedBridge(engine, store, options);
   await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
   return { store, engine, bridge };
 }
@@ -133,7 +134,7 @@ describe('bridge: load retries and fallback', () => {
     vi.useFakeTimers();
     const store = createAppStore();
     const engine = new FakeEngine({ loadStepMs: 1, loadError: network, loadFailures: 2 });
-    const bridge = createBridge(engine, store, { ...timerFrames, random: () => 0.5 });
+    const bridge = connectedBridge(engine, store, { ...timerFrames, random: () => 0.5 });
     const loading = bridge.load(HUB, 'Org model');
     await vi.advanceTimersByTimeAsync(10);
     expect(store.getState().model.retry).toMatchObject({ attempt: 1, of: 3, error: { name: 'NetworkError' } });
@@ -142,7 +143,7 @@ describe('bridge: load retries and fallback', () => {
     expect(store.getState().model.retry?.at).toBeGreaterThan(Date.now() + 1900);
     expect(store.getState().model.retry?.at).toBeLessThanOrEqual(Date.now() + 2000);
     await vi.advanceTimersByTimeAsync(2100);
-    expect((await loading)?.modelId).toBe('org/model');
+    expect(await loading).toMatchObject({ ok: true, result: { modelId: 'org/model' } });
     expect(store.getState().model).toMatchObject({ status: 'ready', retry: null });
     expect(engine.calls.filter((c) => c.method === 'load')).toHaveLength(3);
   });
@@ -156,8 +157,8 @@ describe('bridge: load retries and fallback', () => {
 
   it('does not retry other errors', async () => {
     const engine = new FakeEngine({ loadStepMs: 1, loadError: { name: 'IntegrityError', message: 'Bad hash.' } });
-    const bridge = createBridge(engine, createAppStore(), timerFrames);
-    expect(await bridge.load(HUB)).toBeNull();
+    const bridge = connectedBridge(engine, createAppStore(), timerFrames);
+    expect(await bridge.load(HUB)).toMatchObject({ ok: false, cancelled: false });
     expect(engine.calls.filter((c) => c.method === 'load')).toHaveLength(1);
   });
 
@@ -165,12 +166,12 @@ describe('bridge: load retries and fallback', () => {
     vi.useFakeTimers();
     const store = createAppStore();
     const engine = new FakeEngine({ loadStepMs: 1, loadError: network });
-    const bridge = createBridge(engine, store, timerFrames);
+    const bridge = connectedBridge(engine, store, timerFrames);
     const loading = bridge.load(HUB);
     await vi.advanceTimersByTimeAsync(10);
     expect(store.getState().model.retry?.attempt).toBe(1);
     await bridge.stop();
-    expect(await loading).toBeNull();
+    expect(await loading).toMatchObject({ ok: false, cancelled: true });
     expect(store.getState().model).toMatchObject({ status: 'idle', retry: null, note: 'Loading cancelled.' });
     await vi.advanceTimersByTimeAsync(10_000);
     expect(engine.calls.filter((c) => c.method === 'load')).toHaveLength(1);
@@ -181,11 +182,11 @@ describe('bridge: load retries and fallback', () => {
     const engine = new FakeEngine({ loadStepMs: 5 });
     let rejectLoad: (e: Error) => void = () => {};
     vi.spyOn(engine, 'load').mockImplementation(() => new Promise((_, reject) => (rejectLoad = reject)));
-    const bridge = createBridge(engine, store, timerFrames);
+    const bridge = connectedBridge(engine, store, timerFrames);
     const loading = bridge.load(HUB);
     await bridge.stop();
     rejectLoad(Object.assign(new Error('signal is aborted without reason'), { name: 'AbortError' }));
-    expect(await loading).toBeNull();
+    expect(await loading).toMatchObject({ ok: false, cancelled: true });
     expect(store.getState().model).toMatchObject({ status: 'idle', note: 'Loading cancelled.' });
     expect(store.getState().errors.banner).toBeNull();
   });
@@ -194,12 +195,11 @@ describe('bridge: load retries and fallback', () => {
     vi.useFakeTimers();
     const store = createAppStore();
     const engine = new FakeEngine({ loadStepMs: 1, loadError: network, loadFailures: 4 });
-    const bridge = createBridge(engine, store, timerFrames);
+    const bridge = connectedBridge(engine, store, timerFrames);
     bridge.setLoadFallback(bundledFallback);
     const loading = bridge.load(HUB, 'Org model');
     await vi.advanceTimersByTimeAsync(1000 * 1.1 + 2000 * 1.1 + 4000 * 1.1 + 100);
-    const result = await loading;
-    expect(result?.modelId).toBe('fake');
+    expect(await loading).toMatchObject({ ok: true, result: { modelId: 'fake' } });
     const loads = engine.calls.filter((c) => c.method === 'load').map((c) => c.arg);
     expect(loads).toHaveLength(5);
     expect(loads.at(-1)).toMatchObject({ source: { kind: 'url', url: '/models/demo/' } });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineApi, StreamEvent } from '../../workers/protocol';
-import { createAppStore } from '../state/store';
-import { createBridge } from './bridge';
-import { FakeEngine } from './fake-engine';
+import { createAppStore } from './store';
+import { connectedBridge } from './test-bridge';
+import { FakeEngine } from '../engine/fake-engine';
 
 /** A manual animation-frame queue: nothing reaches the store until the test runs a frame. */
 function manualFrames() {
@@ -30,7 +30,7 @@ function manualFrames() {
 async function ready(engine: EngineApi = new FakeEngine({ tokenIntervalMs: 1 })) {
   const store = createAppStore();
   const frames = manualFrames();
-  const bridge = createBridge(engine, store, frames);
+  const bridge = connectedBridge(engine, store, frames);
   await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
   frames.run();
   return { store, frames, bridge };
@@ -45,7 +45,7 @@ describe('bridge', () => {
     let clock = 0;
     const frames = { ...manualFrames(), minFrameIntervalMs: 10_000, now: () => clock };
     const store = createAppStore();
-    const bridge = createBridge(new FakeEngine({ tokenIntervalMs: 1 }), store, frames);
+    const bridge = connectedBridge(new FakeEngine({ tokenIntervalMs: 1 }), store, frames);
     await bridge.load({ source: { kind: 'url', url: '/models/demo/' } });
     frames.run();
     let updates = 0;
@@ -68,7 +68,7 @@ describe('bridge', () => {
   it('loads a model, tracking progress phases, and reports the result', async () => {
     const store = createAppStore();
     const frames = manualFrames();
-    const bridge = createBridge(new FakeEngine({ loadStepMs: 1 }), store, frames);
+    const bridge = connectedBridge(new FakeEngine({ loadStepMs: 1 }), store, frames);
     const phases: string[] = [];
     store.subscribe((s) => s.model.progress && phases.push(s.model.progress.phase));
     const loading = bridge.load({ source: { kind: 'url', url: '/models/demo/' } }, 'Demo');
@@ -77,8 +77,7 @@ describe('bridge', () => {
       await tick(2);
       frames.run();
     }
-    const result = await loading;
-    expect(result?.randomWeights).toBe(true);
+    expect(await loading).toMatchObject({ ok: true, result: { randomWeights: true } });
     expect(store.getState().model.status).toBe('ready');
     expect(phases.length).toBeGreaterThan(0);
   });
@@ -155,20 +154,20 @@ describe('bridge', () => {
 
   it('shows a failed load in the banner with a Retry, and a cancelled load as a note', async () => {
     const store = createAppStore();
-    const failing = createBridge(
+    const failing = connectedBridge(
       new FakeEngine({ loadStepMs: 1, loadError: { name: 'ModelFileMissing', message: 'No onnx/model.onnx.' } }),
       store,
       manualFrames(),
     );
-    expect(await failing.load({ source: { kind: 'hub', id: 'a/b' } })).toBeNull();
+    expect(await failing.load({ source: { kind: 'hub', id: 'a/b' } })).toMatchObject({ ok: false, cancelled: false });
     expect(store.getState().model.status).toBe('error');
     expect(store.getState().errors.banner).toMatchObject({ name: 'ModelFileMissing', message: 'No onnx/model.onnx.' });
     expect(store.getState().errors.banner?.retry).toBeTypeOf('function');
 
-    const slow = createBridge(new FakeEngine({ loadStepMs: 20 }), store, manualFrames());
+    const slow = connectedBridge(new FakeEngine({ loadStepMs: 20 }), store, manualFrames());
     const loading = slow.load({ source: { kind: 'hub', id: 'a/b' } });
     await slow.stop();
-    expect(await loading).toBeNull();
+    expect(await loading).toMatchObject({ ok: false, cancelled: true });
     expect(store.getState().model).toMatchObject({ status: 'idle', note: 'Loading cancelled.' });
   });
 

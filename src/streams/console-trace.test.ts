@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createDebugLogger, debugRequested } from './debug-log';
+import { createDebugLogger, debugRequested } from './console-trace';
 
 const ctx = { requestId: 'r1', owner: 'chat', model: 'demo', backend: 'wasm' as const };
 

@@ -1,5 +1,5 @@
-import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EmbedLoadProgress } from '../protocol';
+import type { EmbedLoadProgress } from '../embed/protocol';
+import type { SliceCreator } from './store-types';
 
 export type WidgetPhase = 'blocked' | 'loading' | 'ready' | 'generating' | 'paused' | 'error';
 
@@ -16,7 +16,7 @@ export interface WidgetStats {
   tokens: number;
 }
 
-/** What the compact UI shows. Tokens are not here: they go straight to the output view (O(1) per token). */
+/** What the compact embed UI shows. Tokens are not here: they go straight to the output view (O(1) per token). */
 export interface WidgetState {
   phase: WidgetPhase;
   /** Why the widget cannot run at all (bad URL parameters, sandbox); one line per problem. */
@@ -30,8 +30,6 @@ export interface WidgetState {
   generations: number;
 }
 
-export type WidgetStore = StoreApi<WidgetState>;
-
 export const initialWidgetState: WidgetState = {
   phase: 'loading',
   blocked: [],
@@ -43,6 +41,13 @@ export const initialWidgetState: WidgetState = {
   generations: 0,
 };
 
-export function createWidgetStore(initial: Partial<WidgetState> = {}): WidgetStore {
-  return createStore<WidgetState>()(() => ({ ...initialWidgetState, ...initial }));
+export interface WidgetSlice {
+  widget: WidgetState;
+  widgetChanged(patch: Partial<WidgetState> | ((widget: WidgetState) => Partial<WidgetState>)): void;
 }
+
+export const createWidgetSlice: SliceCreator<WidgetSlice> = (set) => ({
+  widget: initialWidgetState,
+  widgetChanged: (patch) =>
+    set((s) => ({ widget: { ...s.widget, ...(typeof patch === 'function' ? patch(s.widget) : patch) } })),
+});

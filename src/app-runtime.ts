@@ -1,0 +1,37 @@
+import { createBridge, type Bridge } from './engine/bridge';
+import { createWorkerEngine } from './engine/worker-engine';
+import { connectBridge } from './state/bridge-sync';
+import { createAppStore, type AppStore } from './state/store';
+import { debugRequested } from './streams/console-trace';
+
+/** The page's engine client and its one store, wired together. */
+export interface AppRuntime {
+  bridge: Bridge;
+  store: AppStore;
+}
+
+/** Makes the runtime over any bridge factory (tests pass a FakeEngine-backed one). */
+export function createAppRuntime(makeBridge: (store: AppStore) => Bridge): AppRuntime {
+  const store = createAppStore();
+  const bridge = makeBridge(store);
+  connectBridge(bridge, store);
+  return { bridge, store };
+}
+
+let runtime: AppRuntime | null = null;
+
+/**
+ * The composition root: the real worker engine, the bridge and the store, created on first use
+ * (the embed widget first checks that a worker can run at all). The chat app, the widget and the
+ * PWA code all receive these from here, never from a module-level singleton of their own.
+ */
+export function getAppRuntime(): AppRuntime {
+  const urlDebug = debugRequested(location.search);
+  runtime ??= createAppRuntime((store) =>
+    createBridge(createWorkerEngine(), {
+      debug: () => urlDebug || store.getState().settings.debug,
+      displaySettings: () => store.getState().settings,
+    }),
+  );
+  return runtime;
+}

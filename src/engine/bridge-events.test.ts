@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createBridge, type BridgeEvent } from './bridge';
+import { FakeEngine } from './fake-engine';
+
+const frames = { scheduleFrame: (cb: () => void) => setTimeout(cb, 0) as unknown as number, cancelFrame: clearTimeout };
+const DEMO = { source: { kind: 'url' as const, url: '/models/demo/' } };
+const HUB = { source: { kind: 'hub' as const, id: 'org/model' } };
+
+function observed(engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1 })) {
+  const bridge = createBridge(engine, frames);
+  const events: BridgeEvent[] = [];
+  bridge.observe((e) => events.push(e));
+  return { bridge, engine, events, types: () => events.map((e) => e.type) };
+}
+
+describe('bridge without a store', () => {
+  it('load returns an outcome and emits started, progress and succeeded', async () => {
+    const { bridge, types } = observed();
+    const outcome = await bridge.load(DEMO, 'Demo');
+    expect(outcome).toMatchObject({ ok: true, result: { modelId: 'fake', randomWeights: true } });
+    expect(types()[0]).toBe('load-started');
+    expect(types()).toContain('load-progress');
+    expect(types().at(-1)).toBe('load-succeeded');
+  });
+
+  it('a failed load resolves with the named error, not a rejection', async () => {
+    const engine = new FakeEngine({
+      loadStepMs: 1,
+      loadError: { name: 'ModelFileMissing', message: 'No model.onnx.' },
+    });
+    const { bridge, events } = observed(engine);
+    expect(await bridge.load(HUB, 'Org')).toEqual({
+      ok: false,
+      cancelled: false,
+      error: { name: 'ModelFileMissing', message: 'No model.onnx.' },
+    });
+    expect(events.at(-1)).toMatchObject({ type: 'load-failed', label: 'Org', error: { name: 'ModelFileMissing' } });
+  });
+
+  it('the newest load wins: the older resolves cancelled and emits nothing more', async () => {
+    const { bridge, events } = observed(new FakeEngine({ loadStepMs: 5 }));
+    const first = bridge.load(HUB, 'First');
+    const second = bridge.load(DEMO, 'Second');
+    expect(await first).toMatchObject({ ok: false, cancelled: true, error: { name: 'LoadCancelled' } });
+    expect(await second).toMatchObject({ ok: true });
+    const outcomes = events.filter((e) => e.type !== 'load-progress' && e.type !== 'load-started');
+    expect(outcomes.map((e) => e.type)).toEqual(['load-succeeded']);
+  });
+
+  it('a switch from a loaded model restarts a restartable engine first, and reports what it cost', async () => {
+    let restarts = 0;
+    const engine = Object.assign(new FakeEngine({ loadStepMs: 1 }), {
+      async restart() {
+        restarts++;
+      },
+    });
+    const { bridge, events } = observed(engine);
+    await bridge.load(DEMO);
+    expect(restarts).toBe(0);
+    await bridge.load(HUB);
+    expect(restarts).toBe(1);
+    const restarted = events.find((e) => e.type === 'engine-restarted');
+    expect(restarted).toMatchObject({ type: 'engine-restarted' });
+    expect(events.indexOf(restarted!)).toBeLessThan(events.findLastIndex((e) => e.type === 'load-succeeded'));
+  });
+
+  it('streams generation frames and resolves the outcome', async () => {
+    const { bridge, events } = observed(new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1, script: ['a', 'b'] }));
+    await bridge.load(DEMO);
+    const outcome = await bridge.generate({ prompt: 'x' }, { owner: 'test' });
+    expect(outcome).toMatchObject({ reason: 'eos', text: 'ab', error: null });
+    expect(events.find((e) => e.type === 'generation-started')).toMatchObject({ owner: 'test' });
+    expect(events.at(-1)).toMatchObject({ type: 'generation-finished', text: 'ab' });
+    expect(bridge.busy).toBe(false);
+  });
+});
