@@ -66,10 +66,12 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   let health: WorkerHealth;
   /** Consecutive workers whose script never ran (404 after an update, offline without a precache). */
   let failedStarts = 0;
-  let startTimer: ReturnType<typeof setTimeout> | null = null;
   let gaveUp: WorkerCrashed | null = null;
+  /** While waiting to start a worker again, calls fail at once with why (never on the released proxy). */
+  let down: WorkerCrashed | null = null;
 
   function start(): void {
+    down = null;
     worker = spawn();
     remote = Comlink.wrap<EngineApi>(worker);
     const self = worker;
@@ -104,8 +106,10 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     stopWorker();
     settlePending(error);
     if (givingUp) gaveUp = error;
-    else if (neverStarted) startTimer = setTimeout(start, retryDelays[failedStarts - 1]);
-    else start();
+    else if (neverStarted) {
+      down = error;
+      setTimeout(start, retryDelays[failedStarts - 1]);
+    } else start();
     crashListeners.forEach((l) => l(error));
   }
 
@@ -122,19 +126,19 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   }
 
   function restart(): void {
-    if (startTimer !== null) clearTimeout(startTimer);
-    startTimer = null;
+    // Between failed starts (or after giving up) there is no worker to replace: the backoff stands.
+    if (down || gaveUp) return;
     stopWorker();
     settlePending(new WorkerCrashed('The engine worker was restarted while this call was running. Try again.'));
     failedStarts = 0;
-    gaveUp = null;
     start();
   }
   start();
 
   /** Every call races the worker's death, so none is left pending on a dead worker. */
   const call = <T>(fn: () => Promise<T>, long = false): Promise<T> => {
-    if (gaveUp) return Promise.reject(gaveUp);
+    const unavailable = gaveUp ?? down;
+    if (unavailable) return Promise.reject(unavailable);
     if (long) health.busy();
     return new Promise<T>((resolve, reject) => {
       const settle = (error: Error) => reject(error);
@@ -167,8 +171,9 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request), true),
     async restart() {
       restart();
-      // The fresh worker answers once its module has run, so the restart's cost is measured in full.
-      await remote.status();
+      // The fresh worker answers once its module has run, so the restart's cost is measured in full; if it dies
+      // first, this settles with WorkerCrashed like every other call.
+      await call(() => remote.status());
     },
     onCrash(listener) {
       crashListeners.add(listener);
