@@ -71,3 +71,25 @@ describe('WorkerHealth', () => {
     expect(health.started).toBe(false);
   });
 });
+
+describe('WorkerHealth before the first answer', () => {
+  it('waits busyHangMs for a new worker still evaluating its modules', async () => {
+    let now = 0;
+    let tick: (() => void) | null = null;
+    const hung: number[] = [];
+    const health = new WorkerHealth(
+      () => new Promise(() => {}),
+      (ms) => hung.push(ms),
+      {
+        hangMs: 2000,
+        busyHangMs: 10_000,
+        timers: { now: () => now, setInterval: (fn) => (tick = fn), clearInterval: () => (tick = null) },
+      },
+    );
+    health.start();
+    for (; now < 5000; now += 500) tick?.();
+    expect(hung).toEqual([]);
+    for (; now < 12_000; now += 500) tick?.();
+    expect(hung).toHaveLength(1);
+  });
+});

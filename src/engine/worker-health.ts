@@ -3,7 +3,8 @@
  * (closed itself, was killed by the browser for memory) or that stopped answering (an endless
  * loop) is noticed within `hangMs`. The worker answers between forward passes, so a decode
  * loop keeps answering; a load or a prefill can block it for one long synchronous pass, so
- * after a `load`/`generate` call the next answer gets the longer `busyHangMs`.
+ * after a `load`/`generate` call the next answer gets the longer `busyHangMs`, and so does the
+ * first answer of a new worker (its modules are still being evaluated).
  */
 export interface HealthTimers {
   now(): number;
@@ -74,7 +75,9 @@ export class WorkerHealth {
 
   private tick(): void {
     const silent = this.timers.now() - this.lastAnswer;
-    const limit = this.busyFrom !== null ? this.busyHangMs : this.hangMs;
+    // Until its first answer the worker is still evaluating its modules (transformers.js and ORT are large, and a
+    // busy machine parses slowly); a script that fails to load says so with an `error` event instead.
+    const limit = !this.started || this.busyFrom !== null ? this.busyHangMs : this.hangMs;
     if (silent > limit) {
       this.stop();
       this.onHung(silent);
