@@ -75,7 +75,7 @@ describe('WorkerHealth', () => {
 describe('WorkerHealth before the first answer', () => {
   it('waits busyHangMs for a new worker still evaluating its modules', async () => {
     let now = 0;
-    let tick: (() => void) | null = null;
+    const timer: { tick: (() => void) | null } = { tick: null };
     const hung: number[] = [];
     const health = new WorkerHealth(
       () => new Promise(() => {}),
@@ -83,13 +83,13 @@ describe('WorkerHealth before the first answer', () => {
       {
         hangMs: 2000,
         busyHangMs: 10_000,
-        timers: { now: () => now, setInterval: (fn) => (tick = fn), clearInterval: () => (tick = null) },
+        timers: { now: () => now, setInterval: (fn) => (timer.tick = fn), clearInterval: () => (timer.tick = null) },
       },
     );
     health.start();
-    for (; now < 5000; now += 500) tick?.();
+    for (; now < 5000; now += 500) timer.tick?.();
     expect(hung).toEqual([]);
-    for (; now < 12_000; now += 500) tick?.();
+    for (; now < 12_000; now += 500) timer.tick?.();
     expect(hung).toHaveLength(1);
   });
 });
