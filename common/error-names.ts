@@ -22,6 +22,8 @@ export const ENGINE_ERROR_NAMES = [
   /** No file of the model fits in the memory the backend can address. */
   'ModelTooLarge',
   'GenerationError',
+  /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
+  'OutOfMemory',
 ] as const;
 
 export type EngineErrorName = (typeof ENGINE_ERROR_NAMES)[number];
@@ -43,6 +45,10 @@ export const APP_ERROR_NAMES = [
   'Sandboxed',
   /** Embed: a control message for a generation that is not running. */
   'UnknownRequest',
+  /** A model loaded but could not be stored for offline use (storage full mid-model). */
+  'NotStoredOffline',
+  /** SDK: the widget said nothing (no ready, no progress) for the ready timeout. */
+  'WidgetTimeout',
 ] as const;
 
 export type AppErrorName = (typeof APP_ERROR_NAMES)[number];

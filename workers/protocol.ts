@@ -79,6 +79,8 @@ export interface LoadResult {
   loadMs: number;
   /** The files this load read, relative to the model folder (e.g. `onnx/model_q4.onnx`). */
   files: string[];
+  /** Something the user should know about a load that worked, e.g. it could not be stored for offline use. */
+  notice?: string;
 }
 
 export interface ChatMessage {

@@ -10,8 +10,9 @@ import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
 import { checkExplicitDtype, chooseDtype, type DeviceCaps } from '../../common/dtype-policy';
 import { chooseBackend, chooseThreads, DTYPE_SUFFIX, weightBytesIn } from './backend';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import { EngineError, isEngineError } from './errors';
-import { splitCacheUrl } from './model-cache';
+import { deleteCachedModel, splitCacheUrl } from './model-cache';
 import { createModelFetch } from './model-files';
 import { resolveSource, type ResolvedSource } from './model-source';
 import { checkQuota } from './storage-quota';
@@ -125,8 +126,15 @@ function eosIds(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Set<num
   return ids;
 }
 
-function mapLoadError(error: unknown, resolved: ResolvedSource, onnxFile: string): EngineError {
+function mapLoadError(
+  error: unknown,
+  resolved: ResolvedSource,
+  onnxFile: string,
+  backend: Backend,
+  dtype: string,
+): EngineError {
   if (isEngineError(error)) return error;
+  if (isOutOfMemory(error)) return outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileNotFoundError' || /Could not locate file/.test(message)) {
@@ -185,7 +193,7 @@ async function loadOn(
     return { model, tokenizer };
   } catch (error) {
     if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
-    throw mapLoadError(error, resolved, onnxFile);
+    throw mapLoadError(error, resolved, onnxFile, backend, dtype);
   }
 }
 
@@ -233,11 +241,16 @@ export async function loadModel(
   let reason = choice.reason;
   let fellBack = false;
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
+  let first: typeof loaded | null = null;
   try {
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    first = await loadOn(backend, dtype, resolved, tracker, signal);
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
-    await runWarmup(loaded.model);
+    await runWarmup(first.model);
+    loaded = first;
   } catch (error) {
+    // A session that loaded but failed its warm-up still holds its GPU or WASM memory: free it before a retry.
+    await first?.model.dispose().catch(() => undefined);
+    if (isOutOfMemory(error)) throw outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
     if (backend !== 'webgpu' || signal.aborted || (isEngineError(error) && error.name !== 'ModelLoadError'))
       throw error;
     // WebGPU session creation or the first run failed: the same model still runs on WASM.
@@ -278,8 +291,11 @@ export async function loadModel(
     fromCache: tracker.fromCache,
     loadMs: performance.now() - started,
     files: tracker.fileNames,
+    ...(resolved.files.uncached && { notice: resolved.files.uncached }),
   };
   tracker.setPhase('ready');
   const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;
+  // Files fetched alongside the one that did not fit may have been stored after it failed: none of them stays.
+  if (resolved.files.uncached && cacheKey) await deleteCachedModel(cacheKey).catch(() => undefined);
   return { ...loaded, info, eosTokenIds: eosIds(loaded.model, loaded.tokenizer), cacheKey };
 }
