@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { timed } from './profile';
 
 // html: false escapes any HTML the model writes; DOMPurify is the second line of defence.
 const md = new MarkdownIt({ html: false, linkify: true, breaks: false });
@@ -32,7 +33,8 @@ const CACHE_LIMIT = 500;
 export function renderMarkdown(source: string): string {
   const hit = cache.get(source);
   if (hit !== undefined) return hit;
-  const html = purifier().sanitize(md.render(source), { ADD_ATTR: ['target'] });
+  const parsed = timed('markdown parse', () => md.render(source));
+  const html = timed('DOMPurify', () => purifier().sanitize(parsed, { ADD_ATTR: ['target'] }));
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(source, html);
   return html;
