@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist-*',
       'public/models',
       'bench/models',
+      'e2e/.models',
       'bench/results',
       'test-results*',
       'playwright-report',

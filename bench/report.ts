@@ -1,8 +1,10 @@
 import type { MachineInfo } from './machine';
 import type { SpeedMeasure } from './measures/backend-runs';
+import type { KvCacheMeasure } from './measures/kv-cache';
 import type { MemoryMeasure } from './measures/memory';
 import type { PipelineMeasure } from './measures/pipeline';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
+import { renderKvCache } from './report-kv';
 
 export interface BenchResults {
   startedAt: string;
@@ -14,6 +16,7 @@ export interface BenchResults {
   pipeline: PipelineMeasure | null;
   responsiveness: ResponsivenessMeasure | null;
   memory: MemoryMeasure | null;
+  kvCache?: KvCacheMeasure[];
 }
 
 const f = (v: number | null | undefined, digits = 1): string =>
@@ -99,6 +102,7 @@ export function renderMarkdown(r: BenchResults): string {
       '',
     );
   }
+  lines.push(...renderKvCache(r.kvCache ?? []));
   if (r.notes.length > 0) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   lines.push('![decode tok/s, ours vs peer; tok/s over a long stream](latest.svg)', '');
   return lines.join('\n');

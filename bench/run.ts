@@ -16,19 +16,25 @@ import { launch } from './browser';
 import { renderChart } from './chart';
 import { machineInfo } from './machine';
 import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/backend-runs';
+import { runKvCache, type KvCacheMeasure } from './measures/kv-cache';
 import { runMemory } from './measures/memory';
 import { runPipeline } from './measures/pipeline';
 import { runResponsiveness } from './measures/responsiveness';
 import { benchModels, MODELS_DIR } from './models';
 import { renderMarkdown, type BenchResults } from './report';
 import { startServer } from './server';
+import { DRAFT_TOKENS } from '../workers/engine/speculation';
 
 const APP_DIR = process.env.TW_DIST ?? 'dist-bench';
 const PORT = Number(process.env.TW_PORT_BASE ?? 5400);
 const RESULTS_DIR = 'bench/results';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
 const quick = values.quick ?? false;
+/** `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run. */
+const only = values.only ?? null;
 const started = Date.now();
 const log = (line: string) =>
   console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -61,6 +67,7 @@ const results: BenchResults = {
   pipeline: null,
   responsiveness: null,
   memory: null,
+  kvCache: [],
 };
 
 const tokensFor = (m: { name: string }) => (m.name === 'demo' ? (quick ? 256 : 512) : quick ? 32 : 96);
@@ -74,18 +81,35 @@ try {
     { name: `wasm-${threadsN}t`, backend: 'wasm', threads: threadsN, browser: wasmBrowser },
   ];
   const speed: SpeedMeasure[] = [];
-  for (const config of configs)
-    speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
-  results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
-  results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
-  results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
+  const kv: KvCacheMeasure[] = [];
+  const kvOptions = { quick, draftTokens: DRAFT_TOKENS };
+  if (only !== 'kv') {
+    for (const config of configs)
+      speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
+    results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
+    results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
+    results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
+  }
+  kv.push(
+    ...(await runKvCache(
+      wasmBrowser,
+      { name: 'wasm-1t', backend: 'wasm', threads: 1 },
+      models,
+      server,
+      kvOptions,
+      log,
+    )),
+  );
   await wasmBrowser.close();
   wasmBrowser = null;
 
   gpuBrowser = await launch('webgpu');
   const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
-  speed.push(...(await runBackend(gpu, models, server, () => (quick ? 24 : 64), quick ? 2 : 3, log)));
+  if (only !== 'kv')
+    speed.push(...(await runBackend(gpu, models, server, () => (quick ? 24 : 64), quick ? 2 : 3, log)));
+  kv.push(...(await runKvCache(gpuBrowser, { name: 'webgpu', backend: 'webgpu' }, models, server, kvOptions, log)));
   results.speed = speed;
+  results.kvCache = kv;
 } finally {
   await wasmBrowser?.close();
   await gpuBrowser?.close();
@@ -96,7 +120,13 @@ results.durationS = (Date.now() - started) / 1000;
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = results.startedAt.replace(/[:.]/g, '-');
 writeFileSync(`${RESULTS_DIR}/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
-writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
-log(`wrote ${RESULTS_DIR}/${stamp}.json, latest.md, latest.svg in ${results.durationS.toFixed(0)} s`);
+if (only === 'kv') {
+  writeFileSync(`${RESULTS_DIR}/kv-latest.md`, renderMarkdown(results));
+} else {
+  writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
+  writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
+}
+log(
+  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
+);

@@ -84,6 +84,12 @@ export interface LoadResult {
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
+  /**
+   * Assistant turns only: the token ids this model generated for `content` (from `done.tokenIds`).
+   * Re-tokenizing generated text does not always give the same ids; with them the next prompt
+   * reproduces the KV cache exactly. Ignored unless they decode to `content` on the loaded model.
+   */
+  tokenIds?: readonly number[];
 }
 
 export interface SamplingParams {
@@ -110,6 +116,35 @@ export interface GenerateRequest extends SamplingParams {
   requestId?: string;
   /** How often `stats` events are sent. */
   statsIntervalMs?: number;
+  /** Caps the context this request may use (tokens, at most the model's); bounds the KV cache. */
+  contextLimit?: number;
+  /**
+   * Prompt-lookup speculative decoding (greedy only: the output is identical either way).
+   * `auto` (the default) follows the measured break-even for the backend.
+   */
+  speculative?: 'auto' | 'on' | 'off';
+  /** How long the KV cache is kept after this generation for the next one to reuse (ms; 0 frees it at once). */
+  keepCacheMs?: number;
+}
+
+/** Why a request reused less of the kept KV cache than its whole prompt. */
+export type ReuseMiss =
+  /** No cache was kept (first request, model (re)loaded, or the idle timer freed it). */
+  | 'no-cache'
+  /** Older turns were left out to fit the context, so the prompt changed near its start. */
+  | 'eviction'
+  /** The prompt differs from what the cache holds (an edit, another conversation, a rewritten turn). */
+  | 'prompt-changed';
+
+export interface CacheUse {
+  /** Prompt tokens whose KV came from the kept cache. */
+  reusedTokens: number;
+  /** Prompt tokens fed through the model for this request. */
+  prefilledTokens: number;
+  /** Leading non-system messages of the request left out because they did not fit the context. */
+  evictedMessages: number;
+  /** Set when reuse stopped before the end of the prompt's cached part: why. */
+  reuseMiss: ReuseMiss | null;
 }
 
 export interface GenerationStats {
@@ -127,23 +162,42 @@ export interface GenerationStats {
   pausedMs: number;
   /** Estimated time to `maxTokens` at the current rate. */
   etaMs: number | null;
+  /** Prompt tokens reused from the kept KV cache / fed through the model (set by the real engine). */
+  reusedTokens?: number;
+  prefilledTokens?: number;
+  /** Why reuse stopped short, e.g. `eviction` when older turns were left out (that turn pays a full prefill). */
+  reuseMiss?: ReuseMiss | null;
+  /** Bytes the KV cache holds now (GPU memory on WebGPU). */
+  kvCacheBytes?: number;
+  /** Forward passes this generation ran, prefill included. */
+  forwardPasses?: number;
+  /** Speculative decoding: draft tokens proposed and accepted (0 when it is off). */
+  draftedTokens?: number;
+  acceptedTokens?: number;
 }
 
 export type FinishReason = 'eos' | 'length' | 'stop-sequence' | 'stopped';
 
 export type StreamEvent =
-  | {
+  | ({
       type: 'start';
       requestId: string;
       promptTokens: number;
       maxTokens: number;
       timestamp: number;
-    }
+    } & Partial<CacheUse>)
   | { type: 'token'; id: number; text: string; index: number; timestamp: number }
   | { type: 'paused'; timestamp: number }
   | { type: 'resumed'; timestamp: number }
   | { type: 'stats'; stats: GenerationStats }
-  | { type: 'done'; reason: FinishReason; text: string; stats: GenerationStats }
+  | {
+      type: 'done';
+      reason: FinishReason;
+      text: string;
+      stats: GenerationStats;
+      /** The ids emitted (EOS excluded): send them back as the assistant message's `tokenIds`. */
+      tokenIds?: number[];
+    }
   | { type: 'error'; name: EngineErrorName; message: string };
 
 /** The names the engine raises; the list lives in common/ so the page can branch on it too. */
@@ -161,6 +215,11 @@ export interface EngineStatus {
   forwardMs: number;
   /** Tokens produced but not yet read by the consumer. */
   queuedEvents: number;
+  /** KV-cache cuts (rollback for Regenerate, edits, rejected drafts) since the worker started, and their time. */
+  kvTruncations?: number;
+  kvTruncateMs?: number;
+  /** The KV cache kept for the next request, if any. */
+  kvCache?: { tokens: number; bytes: number; location: 'cpu' | 'gpu-buffer' } | null;
 }
 
 export interface CachedModel {

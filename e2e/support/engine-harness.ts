@@ -1,5 +1,13 @@
 import type { Page } from '@playwright/test';
-import type { EngineApi, FinishReason, GenerateRequest, LoadResult, ModelSpec } from '../../workers/protocol';
+import type {
+  EngineApi,
+  FinishReason,
+  GenerateRequest,
+  GenerationStats,
+  LoadResult,
+  ModelSpec,
+  StreamEvent,
+} from '../../workers/protocol';
 
 /** The engine-only page: the production build with no UI, so tests own the engine. */
 export const HARNESS_URL = '/?harness';
@@ -15,6 +23,11 @@ export interface RunSummary {
   error: { name: string; message: string } | null;
   tokenTimes: number[];
   stats: { decodeTokPerS: number | null; ttftMs: number | null; prefillTokPerS: number | null } | null;
+  /** The `start` event, with the KV-cache figures (reused, prefilled, evicted). */
+  start: Extract<StreamEvent, { type: 'start' }> | null;
+  /** `done.stats` in full and `done.tokenIds`. */
+  doneStats: GenerationStats | null;
+  tokenIds: number[] | null;
 }
 
 declare global {
@@ -64,6 +77,9 @@ export async function startRun(page: Page, request: GenerateRequest): Promise<vo
         error: null,
         tokenTimes: state.tokenTimes,
         stats: null,
+        start: null,
+        doneStats: null,
+        tokenIds: null,
       };
       const reader = stream.getReader();
       for (;;) {
@@ -75,10 +91,14 @@ export async function startRun(page: Page, request: GenerateRequest): Promise<vo
           summary.texts.push(value.text);
         } else if (value.type === 'paused') {
           state.pausedAt = state.ids.length;
+        } else if (value.type === 'start') {
+          summary.start = value;
         } else if (value.type === 'done') {
           summary.reason = value.reason;
           summary.doneText = value.text;
           summary.stats = value.stats;
+          summary.doneStats = value.stats;
+          summary.tokenIds = value.tokenIds ?? null;
         } else if (value.type === 'error') summary.error = { name: value.name, message: value.message };
       }
       return summary;

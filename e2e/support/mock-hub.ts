@@ -4,6 +4,10 @@
  *   GET  /api/models/{org}/{name}/tree/{revision}?recursive=true     (sizes, git oid, lfs.oid = sha256)
  * Any repo name that starts with a known model name maps to it (`typewriter/demo-cut-42` serves public/models/demo),
  * so each test can use its own repo and its own cache entries.
+ * The replicas of the catalog models (scripts/models REPLICA_SPECS, generated into e2e/.models) are served under
+ * their real repo ids (`onnx-community/Qwen3-0.6B-ONNX`, or with a `-suffix` for a fresh cache), and their tree
+ * listing names the real repo's files: ours with our sizes and hashes, plus the ones we do not generate (Qwen3's
+ * int8 and quantized) with the Hub's sizes; those answer 404.
  * Test controls (never on the real Hub):
  *   POST   /__control {repo, file, fault: 'cut'|'html'|'corrupt', afterBytes?, times?}  arm a fault
  *   DELETE /__control                                                                 disarm all, reset counts
@@ -14,10 +18,26 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, relative, resolve } from 'node:path';
+import { REPLICA_SPECS } from '../../scripts/models/specs';
 import { HUB_PORT } from './ports';
 
 const MODELS_DIR = resolve(import.meta.dirname, '..', '..', 'public', 'models');
 const MODELS: Record<string, string> = { demo: 'demo', 'eos-test': 'eos-test' };
+const REPLICAS_DIR = resolve(import.meta.dirname, '..', '.models');
+
+interface Replica {
+  readonly folder: string;
+  readonly listedOnly: Readonly<Record<string, number>>;
+}
+
+/** A replica's real repo id (exactly, or with a `-suffix`) -> its generated folder. */
+function replicaOf(repo: string): Replica | null {
+  for (const spec of REPLICA_SPECS) {
+    if (!spec.hub || (repo !== spec.hub.repoId && !repo.startsWith(`${spec.hub.repoId}-`))) continue;
+    return { folder: join(REPLICAS_DIR, spec.name), listedOnly: spec.hub.listedOnly };
+  }
+  return null;
+}
 
 interface Fault {
   repo: string;
@@ -40,6 +60,8 @@ const CORS = {
 };
 
 function folderOf(repo: string): string | null {
+  const replica = replicaOf(repo);
+  if (replica) return replica.folder;
   const name = repo.split('/')[1] ?? '';
   const base = Object.keys(MODELS)
     .sort((a, b) => b.length - a.length)
@@ -60,13 +82,23 @@ const gitOid = (bytes: Buffer) =>
     .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
     .digest('hex');
 
-function tree(folder: string) {
-  return listFiles(folder).map((full) => {
+/** Files stored in Git LFS on the Hub: the weights and their external data chunks. */
+const isLfs = (path: string) => /\.onnx(_data(_\d+)?)?$/.test(path);
+
+function tree(folder: string, listedOnly: Readonly<Record<string, number>> = {}) {
+  const files = listFiles(folder).map((full) => {
     const path = relative(folder, full).split('\\').join('/');
     const bytes = readFileSync(full);
-    const lfs = path.endsWith('.onnx') ? { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } : undefined;
+    const lfs = isLfs(path) ? { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } : undefined;
     return { type: 'file', path, size: bytes.length, oid: gitOid(bytes), ...(lfs ? { lfs } : {}) };
   });
+  const absent = Object.entries(listedOnly)
+    .filter(([path]) => !files.some((f) => f.path === path))
+    .map(([path, size]) => {
+      const oid = createHash('sha256').update(`typewriter-absent:${path}`).digest('hex');
+      return { type: 'file', path, size: 134, oid: oid.slice(0, 40), lfs: { oid, size, pointerSize: 134 } };
+    });
+  return [...files, ...absent].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}) {
@@ -97,12 +129,12 @@ function serveFile(req: IncomingMessage, res: ServerResponse, repo: string, file
     return;
   }
   let bytes = readFileSync(full);
-  const etag = file.endsWith('.onnx') ? sha256(bytes) : gitOid(bytes);
+  const etag = isLfs(file) ? sha256(bytes) : gitOid(bytes);
   const headers: Record<string, string> = {
     'Content-Type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream',
     ETag: `"${etag}"`,
     'Accept-Ranges': 'bytes',
-    ...(file.endsWith('.onnx') ? { 'X-Linked-Etag': `"${etag}"`, 'X-Linked-Size': String(bytes.length) } : {}),
+    ...(isLfs(file) ? { 'X-Linked-Etag': `"${etag}"`, 'X-Linked-Size': String(bytes.length) } : {}),
   };
   if (fault?.fault === 'corrupt') {
     bytes = Buffer.from(bytes);
@@ -182,7 +214,8 @@ export function createMockHub() {
         count(treeMatch[1], path);
         const folder = folderOf(treeMatch[1]);
         if (!folder) return send(res, 404, JSON.stringify({ error: 'Repository not found' }));
-        return send(res, 200, JSON.stringify(tree(folder)), { 'Content-Type': 'application/json' });
+        const listing = tree(folder, replicaOf(treeMatch[1])?.listedOnly);
+        return send(res, 200, JSON.stringify(listing), { 'Content-Type': 'application/json' });
       }
       const fileMatch = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
       if (fileMatch?.[1] && fileMatch[3]) {

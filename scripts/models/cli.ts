@@ -1,15 +1,16 @@
 /**
  * npx tsx scripts/models/cli.ts [--out DIR] [--only NAME[,NAME]] [--force]
  *
- * Without --only it generates the models marked generateByDefault (demo, eos-test)
- * into public/models; --only can also select the large benchmark replicas, which
- * default to bench/models. Up-to-date folders are skipped unless --force is given,
+ * Without --only it generates the models marked generateByDefault: demo and eos-test
+ * into public/models (bundled with the app), and the tiny replicas of the catalog
+ * models into e2e/.models (served by the mock Hub only, never shipped); --only can
+ * also select the full-shape benchmark replicas, which default to bench/models. Up-to-date folders are skipped unless --force is given,
  * so this is cheap enough to run before every build and test.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MODEL_SPECS, findSpec, type ModelSpec } from './specs';
+import { ALL_SPECS, findSpec, type ModelSpec } from './specs';
 import { generateModel, type GenerateResult } from './write-model';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -17,8 +18,8 @@ const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '.
 const USAGE = `Usage: npx tsx scripts/models/cli.ts [--out DIR] [--only NAME[,NAME]] [--force]
 
   --out DIR     output directory (default: each model's own, relative to the repo root:
-                ${MODEL_SPECS.map((s) => `${s.name} -> ${s.defaultOutDir}`).join(', ')})
-  --only NAMES  comma-separated models to generate (default: ${MODEL_SPECS.filter((s) => s.generateByDefault)
+                ${ALL_SPECS.map((s) => `${s.name} -> ${s.defaultOutDir}`).join(', ')})
+  --only NAMES  comma-separated models to generate (default: ${ALL_SPECS.filter((s) => s.generateByDefault)
     .map((s) => s.name)
     .join(', ')})
   --force       regenerate even if the folder is up to date
@@ -60,7 +61,7 @@ function main(argv: string[]): number {
   try {
     specs = values.only
       ? values.only.split(',').map((name) => findSpec(name.trim()))
-      : MODEL_SPECS.filter((s) => s.generateByDefault);
+      : ALL_SPECS.filter((s) => s.generateByDefault);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;

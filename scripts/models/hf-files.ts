@@ -3,7 +3,19 @@
  * 4.x reads: config.json, generation_config.json and tokenizer_config.json.
  */
 import { SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer';
+import type { Precision } from './quantize';
 import type { ModelSpec } from './specs';
+
+const PRECISION_FORMS: Readonly<Record<Precision, string>> = {
+  fp32: 'float32 weights and compute',
+  fp16: 'float16 weights and compute (Optimum: float32 inputs, outputs and KV, Casts at the boundary)',
+  q8: 'DynamicQuantizeLinear -> MatMulInteger (int8 weights per output channel) -> Cast -> Mul; int8 embedding Gather',
+  int8: 'the q8 form (same bytes as model_quantized.onnx)',
+  uint8: 'the q8 form with asymmetric uint8 weights and per-channel uint8 zero points',
+  q4: 'com.microsoft.MatMulNBits, 4 bits, block 32, symmetric, float32 scales; float embedding',
+  q4f16: 'MatMulNBits with float16 scales and float16 compute',
+  bnb4: 'com.microsoft.MatMulBnb4, NF4, block 64, float32 absmax; float embedding',
+};
 
 /**
  * ChatML. It must live inside tokenizer_config.json: transformers.js does not read
@@ -83,11 +95,10 @@ export function modelConfig(spec: ModelSpec, ids: TokenIds, extras: ConfigExtras
         extras.vocabSize > extras.tokenizerTokens
           ? `Ids >= ${extras.tokenizerTokens} are unused pseudo-words, present only so the embedding has the real model's shape.`
           : undefined,
-      onnx: {
-        'model.onnx': 'float32',
-        'model_quantized.onnx':
-          'int8 MatMul weights (per output channel, symmetric) and int8 embedding (per tensor), DequantizeLinear before use',
-      },
+      form: spec.form ?? 'optimum',
+      onnx: Object.fromEntries(
+        (spec.precisions ?? ['fp32', 'q8']).map((precision) => [precision, PRECISION_FORMS[precision]]),
+      ),
       generator: 'scripts/models (Typewriter)',
       generatorVersion: extras.generatorVersion,
       specHash: extras.specHash,

@@ -1,13 +1,15 @@
 /**
- * Llama decoder-only graph with the exact I/O contract of Hugging Face's ONNX
- * exports (what transformers.js feeds a `model.onnx` for `LlamaForCausalLM`):
+ * Llama decoder-only graph in the Optimum export form (what transformers.js's
+ * convert.py writes for `LlamaForCausalLM` / `Qwen2ForCausalLM`):
  * inputs `input_ids`, `attention_mask`, `position_ids`, `past_key_values.N.{key,value}`,
- * outputs `logits`, `present.N.{key,value}`.
+ * outputs `logits`, `present.N.{key,value}`, plain ONNX ops for attention.
  *
- * Only standard opset-17 ops are used, so it runs on every onnxruntime backend.
+ * In fp16 and q4f16 the whole graph computes in float16 while inputs, outputs and the
+ * KV cache stay float32, with Cast nodes at the boundary, as
+ * `convert_float_to_float16(keep_io_types=True)` leaves it.
  */
 import { DataType, GraphBuilder, attr } from './onnx-builder';
-import { WeightEmitter, type Precision } from './quantize';
+import { WeightEmitter, computeType, type Precision } from './quantize';
 import type { LlamaArchitecture } from './specs';
 
 /** Deterministic producer for the float32 values of a named weight. */
@@ -24,7 +26,10 @@ export interface LlamaGraphOptions {
   readonly positionalBias?: { readonly tokenId: number; readonly fromPosition: number; readonly amount: number };
 }
 
-/** Large but finite, so a fully masked row (left padding) softmaxes to uniform instead of NaN. */
+/**
+ * Large but finite, so a fully masked row (left padding) softmaxes to uniform instead of NaN.
+ * The fp16 conversion clips it to -1e4, still far below any real score.
+ */
 const MASK_VALUE = -1e9;
 
 export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
@@ -34,7 +39,8 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
   if (nH % nKV !== 0) throw new Error('num_attention_heads must be a multiple of num_key_value_heads');
   if (D % 2 !== 0) throw new Error('head_dim must be even for rotary embeddings');
 
-  const b = new GraphBuilder('typewriter_llama');
+  const b = new GraphBuilder('typewriter_llama', computeType(options.precision));
+  const halfCompute = b.floatType !== DataType.FLOAT;
   const w = new WeightEmitter(b, options.precision);
   const src = (name: string, dims: number[]) => () => options.weights(name, dims);
 
@@ -47,13 +53,21 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
     b.input(`past_key_values.${l}.key`, DataType.FLOAT, cacheShape('past_sequence_length'));
     b.input(`past_key_values.${l}.value`, DataType.FLOAT, cacheShape('past_sequence_length'));
   }
+  const pastInput = (name: string) => (halfCompute ? b.toFloat(name) : name);
+  /** The producing node writes a graph output directly, unless keep_io_types needs a Cast after it. */
+  const outputName = (name: string) => (halfCompute ? undefined : name);
+  const castOutput = (value: string, name: string): string => {
+    if (halfCompute) b.op1('Cast', [value], [attr.int('to', DataType.FLOAT)], name);
+    return value;
+  };
   b.output('logits', DataType.FLOAT, ['batch_size', 'sequence_length', V]);
   for (let l = 0; l < arch.numHiddenLayers; l++) {
     b.output(`present.${l}.key`, DataType.FLOAT, cacheShape('total_sequence_length'));
     b.output(`present.${l}.value`, DataType.FLOAT, cacheShape('total_sequence_length'));
   }
 
-  const embedding = w.table('model.embed_tokens.weight', V, H, src('model.embed_tokens.weight', [V, H]));
+  const embedSource = src('model.embed_tokens.weight', [V, H]);
+  const embedding = w.table('model.embed_tokens.weight', V, H, embedSource);
   let x = b.inScope('model/embed_tokens', () => embedding.gather('input_ids'));
 
   const rope = b.inScope('model/rotary_emb', () => rotaryTables(b, arch));
@@ -66,11 +80,11 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
       [b.op1('Mul', [input, input])],
       [attr.ints('axes', [-1]), attr.int('keepdims', 1)],
     );
-    const rms = b.op1('Sqrt', [b.op1('Add', [meanSquare, b.f32(arch.rmsNormEps)])]);
+    const rms = b.op1('Sqrt', [b.op1('Add', [meanSquare, b.float(arch.rmsNormEps)])]);
     return b.op1('Mul', [b.op1('Div', [input, rms]), weight]);
   };
   const linear = (input: string, name: string, inDim: number, outDim: number): string =>
-    b.op1('MatMul', [input, w.matrix(name, inDim, outDim, src(name, [inDim, outDim]))]);
+    w.linear(input, name, inDim, outDim, src(name, [inDim, outDim]));
 
   for (let l = 0; l < arch.numHiddenLayers; l++) {
     const p = `model.layers.${l}`;
@@ -82,11 +96,21 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
       const q = applyRope(b, heads(linear(h, `${p}.self_attn.q_proj.weight`, H, nH * D), nH), rope, D);
       const k = applyRope(b, heads(linear(h, `${p}.self_attn.k_proj.weight`, H, nKV * D), nKV), rope, D);
       const v = heads(linear(h, `${p}.self_attn.v_proj.weight`, H, nKV * D), nKV);
-      const keys = b.op1('Concat', [`past_key_values.${l}.key`, k], [attr.int('axis', 2)], `present.${l}.key`);
-      const values = b.op1('Concat', [`past_key_values.${l}.value`, v], [attr.int('axis', 2)], `present.${l}.value`);
+      const concat = (kind: 'key' | 'value', fresh: string) =>
+        castOutput(
+          b.op1(
+            'Concat',
+            [pastInput(`past_key_values.${l}.${kind}`), fresh],
+            [attr.int('axis', 2)],
+            outputName(`present.${l}.${kind}`),
+          ),
+          `present.${l}.${kind}`,
+        );
+      const keys = concat('key', k);
+      const values = concat('value', v);
       const kAll = repeatKv(b, keys, nH, nKV, D);
       const vAll = repeatKv(b, values, nH, nKV, D);
-      const qScaled = b.op1('Mul', [q, b.f32(1 / Math.sqrt(D))]);
+      const qScaled = b.op1('Mul', [q, b.float(1 / Math.sqrt(D))]);
       const scores = b.op1('MatMul', [qScaled, b.op1('Transpose', [kAll], [attr.ints('perm', [0, 1, 3, 2])])]);
       const probs = b.op1('Softmax', [b.op1('Add', [scores, mask])], [attr.int('axis', -1)]);
       const context = b.op1('MatMul', [probs, vAll]);
@@ -107,24 +131,13 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
 
   b.inScope('lm_head', () => {
     const h = rmsNorm(x, 'model.norm.weight');
-    let logits: string;
-    if (arch.tieWordEmbeddings) {
-      // Gemm(transB=1) reads the [V, H] embedding directly: no transposed copy on disk or in memory.
-      const flat = b.op1('Reshape', [h, b.i64([-1, H])]);
-      const gemm = b.op1('Gemm', [flat, embedding.full()], [attr.int('transB', 1)]);
-      const outShape = b.op1(
-        'Concat',
-        [b.op1('Shape', [h], [attr.int('start', 0), attr.int('end', 2)]), b.i64([V])],
-        [attr.int('axis', 0)],
-      );
-      logits = b.op1('Reshape', [gemm, outShape]);
-    } else {
-      logits = linear(h, 'lm_head.weight', H, V);
-    }
+    // Optimum exports of tied models carry the head as its own [H, V] MatMul weight.
+    const head = arch.tieWordEmbeddings ? () => transpose(embedSource(), V, H) : src('lm_head.weight', [H, V]);
+    const logits = w.linear(h, 'lm_head.weight', H, V, head);
     const bias = w.vector('lm_head.logits_bias', V, options.logitsBias);
     const forced = options.positionalBias;
     if (!forced) {
-      b.op1('Add', [logits, bias], [], 'logits');
+      castOutput(b.op1('Add', [logits, bias], [], outputName('logits')), 'logits');
       return;
     }
     const biased = b.op1('Add', [logits, bias]);
@@ -132,12 +145,12 @@ export function buildLlamaGraph(options: LlamaGraphOptions): GraphBuilder {
     const reached = b.op1(
       'Cast',
       [b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids'])],
-      [attr.int('to', DataType.FLOAT)],
+      [attr.int('to', b.floatType)],
     );
     const oneHot = new Float32Array(V);
     oneHot[forced.tokenId] = forced.amount;
-    const boost = b.op1('Mul', [b.op1('Unsqueeze', [reached, b.i64([-1])]), b.f32(oneHot, [V])]);
-    b.op1('Add', [biased, boost], [], 'logits');
+    const boost = b.op1('Mul', [b.op1('Unsqueeze', [reached, b.i64([-1])]), b.float(oneHot, [V])]);
+    castOutput(b.op1('Add', [biased, boost], [], outputName('logits')), 'logits');
   });
   return b;
 }
@@ -152,8 +165,8 @@ function rotaryTables(b: GraphBuilder, arch: LlamaArchitecture): RotaryTables {
   const half = arch.headDim / 2;
   const invFreq = new Float32Array(half);
   for (let i = 0; i < half; i++) invFreq[i] = 1 / Math.pow(arch.ropeTheta, (2 * i) / arch.headDim);
-  const positions = b.op1('Cast', ['position_ids'], [attr.int('to', DataType.FLOAT)]);
-  const freqs = b.op1('Mul', [b.op1('Unsqueeze', [positions, b.i64([-1])]), b.f32(invFreq, [half])]);
+  const positions = b.toFloat('position_ids');
+  const freqs = b.op1('Mul', [b.op1('Unsqueeze', [positions, b.i64([-1])]), b.float(invFreq, [half])]);
   const angles = b.op1('Concat', [freqs, freqs], [attr.int('axis', -1)]);
   return {
     cos: b.op1('Unsqueeze', [b.op1('Cos', [angles]), b.i64([1])]),
@@ -198,5 +211,12 @@ function attentionMask(b: GraphBuilder): string {
     [attr.int('to', DataType.BOOL)],
   );
   const allowed = b.op1('And', [causal, notPadding]);
-  return b.op1('Where', [allowed, b.f32(0), b.f32(MASK_VALUE)]);
+  return b.op1('Where', [allowed, b.float(0), b.float(MASK_VALUE)]);
+}
+
+/** [rows, cols] -> [cols, rows]. */
+export function transpose(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c] ?? 0;
+  return out;
 }

@@ -7,6 +7,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import { toFloat16 } from './float16';
 
 export const { onnx } = onnxProto;
 export type AttributeProto = OnnxTypes.IAttributeProto;
@@ -19,7 +20,9 @@ export type DataType = OnnxTypes.TensorProto.DataType;
 
 const BYTES_PER_ELEMENT: Partial<Record<DataType, number>> = {
   [DataType.FLOAT]: 4,
+  [DataType.FLOAT16]: 2,
   [DataType.INT64]: 8,
+  [DataType.INT32]: 4,
   [DataType.INT8]: 1,
   [DataType.UINT8]: 1,
   [DataType.BOOL]: 1,
@@ -51,6 +54,12 @@ export interface LazyInitializer {
 
 export type Dim = number | string;
 
+/** Microsoft's contrib-op domain (MatMulNBits, GroupQueryAttention, RotaryEmbedding, ...). */
+export const MS_DOMAIN = 'com.microsoft';
+
+/** The float type activations are computed in: float32, or float16 after the fp16 conversion. */
+export type FloatType = typeof DataType.FLOAT | typeof DataType.FLOAT16;
+
 function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
@@ -66,7 +75,14 @@ export class GraphBuilder {
   private readonly constantCache = new Map<string, string>();
   private scope = '';
 
-  constructor(readonly name: string) {}
+  /** Non-default operator domains used by the nodes, for the model's opset imports. */
+  readonly domains = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    /** Type of `float()` constants and of every activation the graph computes. */
+    readonly floatType: FloatType = DataType.FLOAT,
+  ) {}
 
   /** Prefixes generated node/tensor names, which keeps graphs readable in Netron. */
   inScope<T>(scope: string, body: () => T): T {
@@ -79,6 +95,11 @@ export class GraphBuilder {
     }
   }
 
+  /** A unique tensor name in the current scope. */
+  freshName(base: string): string {
+    return this.fresh(base);
+  }
+
   private fresh(base: string): string {
     const prefixed = this.scope ? `/${this.scope}/${base}` : `/${base}`;
     let candidate = prefixed;
@@ -88,12 +109,29 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output tensor names (generated unless given). */
-  op(opType: string, inputs: string[], attributes: AttributeProto[] = [], outputs: number | string[] = 1): string[] {
+  op(
+    opType: string,
+    inputs: string[],
+    attributes: AttributeProto[] = [],
+    outputs: number | string[] = 1,
+    domain = '',
+  ): string[] {
     const nodeName = this.fresh(opType);
     const outputNames =
       typeof outputs === 'number' ? Array.from({ length: outputs }, (_, i) => `${nodeName}_output_${i}`) : outputs;
-    this.nodes.push({ name: nodeName, opType, input: inputs, output: outputNames, attribute: attributes });
+    const node: NodeProto = { name: nodeName, opType, input: inputs, output: outputNames, attribute: attributes };
+    if (domain) {
+      node.domain = domain;
+      this.domains.add(domain);
+    }
+    this.nodes.push(node);
     return outputNames;
+  }
+
+  /** Single-output node of the com.microsoft domain. */
+  ms1(opType: string, inputs: string[], attributes: AttributeProto[] = [], output?: string): string {
+    const [result] = this.op(opType, inputs, attributes, output === undefined ? 1 : [output], MS_DOMAIN);
+    return result as string;
   }
 
   /** Single-output convenience wrapper around `op`. */
@@ -126,6 +164,19 @@ export class GraphBuilder {
     const shape = dims ?? (typeof values === 'number' ? [] : [data.length]);
     const label = typeof values === 'number' ? `f32_${values}` : 'f32';
     return this.constant(DataType.FLOAT, shape, bytesOf(data), label);
+  }
+
+  /** Constant in the graph's compute float type (float16 values are clipped as the fp16 converter does). */
+  float(values: number | Float32Array, dims?: number[]): string {
+    if (this.floatType === DataType.FLOAT) return this.f32(values, dims);
+    const data = typeof values === 'number' ? Float32Array.of(values) : values;
+    const shape = dims ?? (typeof values === 'number' ? [] : [data.length]);
+    return this.constant(DataType.FLOAT16, shape, bytesOf(toFloat16(data)), 'f16');
+  }
+
+  /** Casts a tensor to the compute float type. */
+  toFloat(input: string, output?: string): string {
+    return this.op1('Cast', [input], [attr.int('to', this.floatType)], output);
   }
 
   /** Registers a (possibly huge) named initializer whose bytes are produced on demand. */

@@ -4,6 +4,22 @@
  * folder on disk is up to date.
  */
 
+import type { Precision } from './quantize';
+import type { RealTokenizerName } from './real-tokenizers';
+
+/** Which exporter's graph the ONNX files imitate (see optimum `llama-graph.ts`, `genai-graph.ts`). */
+export type GraphForm = 'optimum' | 'genai';
+
+/** How a replica presents itself as a real Hub repo. */
+export interface HubReplica {
+  /** The real repo id the mock Hub serves it under, e.g. `HuggingFaceTB/SmolLM2-135M-Instruct`. */
+  readonly repoId: string;
+  /** config.json fields copied from the real repo (architectures, model_type, token ids, torch_dtype, ...). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Files the real repo has that we do not generate (listed in the tree with these sizes, served as 404). */
+  readonly listedOnly: Readonly<Record<string, number>>;
+}
+
 export interface LlamaArchitecture {
   readonly hiddenSize: number;
   readonly intermediateSize: number;
@@ -65,6 +81,19 @@ export interface ModelSpec {
   /** Logit bonus for whole-word tokens (" word"), making random output read more like text. */
   readonly wordBonus: number;
   readonly eos: EosBehaviour;
+  /** Graph form; default `optimum`. */
+  readonly form?: GraphForm;
+  /** ONNX files to write (`onnx/model{suffix}.onnx`); default fp32 and q8. */
+  readonly precisions?: readonly Precision[];
+  /** Qwen3 q_norm / k_norm (GenAI form only). */
+  readonly qkNorm?: boolean;
+  /** GenAI form only: the KV head size as this symbol (newer builder output), not a number. */
+  readonly symbolicHeadDim?: string;
+  /** Ship this real tokenizer instead of training one; the embedding then has `modelVocabSize` rows. */
+  readonly realTokenizer?: RealTokenizerName;
+  /** Precisions written with external data, and into how many chunks (`_data`, `_data_1`, ...). */
+  readonly externalData?: Partial<Record<Precision, number>>;
+  readonly hub?: HubReplica;
 }
 
 const DEMO_ARCHITECTURE: LlamaArchitecture = {
@@ -165,8 +194,253 @@ export const MODEL_SPECS: readonly ModelSpec[] = [
   },
 ];
 
+/**
+ * Tiny shapes for the browser tests: the 150k-row embedding dominates the file size, so
+ * hidden size stays at 32 (the smallest MatMulNBits block), two layers.
+ *
+ * The real models tie lm_head to the embedding, and config.json says so
+ * (`tie_word_embeddings: true` in each hub config), but both exporters write the head as
+ * its own [H, V] MatMul weight anyway, so the files look the same either way. Its values
+ * are drawn independently here: a random *tied* head makes greedy decoding cycle between
+ * two tokens (E·E[t] dominates), which would make the id comparisons nearly vacuous.
+ */
+const TINY: LlamaArchitecture = {
+  hiddenSize: 32,
+  intermediateSize: 64,
+  numHiddenLayers: 2,
+  numAttentionHeads: 2,
+  numKeyValueHeads: 1,
+  headDim: 16,
+  maxPositionEmbeddings: 2048,
+  rmsNormEps: 1e-6,
+  ropeTheta: 1000000,
+  tieWordEmbeddings: false,
+};
+const TINY_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
+const MB = 1_000_000;
+const KV_FP16 = { kv_cache_dtype: { q4f16: 'float16', fp16: 'float16' } };
+
+/** Replicas of the catalog models: real family, file names, dtypes present/absent, config fields, tokenizer. */
+export const REPLICA_SPECS: readonly ModelSpec[] = [
+  ...(['135M', '360M'] as const).map((size, i): ModelSpec => ({
+    name: `smollm2-${size.toLowerCase()}-instruct-tiny`,
+    purpose: `Replica of HuggingFaceTB/SmolLM2-${size}-Instruct (GenAI-builder form, fp32/fp16/q4/q4f16, no q8) at tiny shapes, random weights.`,
+    seed: 7100 + i,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: { ...TINY, ropeTheta: 100000, rmsNormEps: 1e-5 },
+    tokenizerVocabSize: 1024,
+    modelVocabSize: 49152,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    precisions: ['fp32', 'fp16', 'q4', 'q4f16'],
+    hub: {
+      repoId: `HuggingFaceTB/SmolLM2-${size}-Instruct`,
+      config: {
+        architectures: ['LlamaForCausalLM'],
+        model_type: 'llama',
+        bos_token_id: 1,
+        eos_token_id: 2,
+        pad_token_id: 2,
+        torch_dtype: 'bfloat16',
+        'transformers.js_config': KV_FP16,
+      },
+      listedOnly: {},
+    },
+  })),
+  {
+    name: 'qwen2.5-0.5b-instruct-tiny',
+    purpose:
+      'Replica of onnx-community/Qwen2.5-0.5B-Instruct (Optimum form, fp32/fp16/q8/q4/q4f16) at tiny shapes with the real Qwen tokenizer, random weights.',
+    seed: 7200,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'optimum',
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
+      config: {
+        architectures: ['Qwen2ForCausalLM'],
+        model_type: 'qwen2',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
+        use_sliding_window: false,
+        'transformers.js_config': {},
+      },
+      listedOnly: {},
+    },
+  },
+  {
+    name: 'qwen3-0.6b-tiny',
+    purpose:
+      'Replica of onnx-community/Qwen3-0.6B-ONNX (GenAI-builder form with q/k norms; fp32 as model.onnx + model.onnx_data) at tiny shapes with the real Qwen3 tokenizer.',
+    seed: 7300,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    qkNorm: true,
+    precisions: ['fp32', 'fp16', 'q4', 'q4f16'],
+    realTokenizer: 'qwen3',
+    externalData: { fp32: 1 },
+    hub: {
+      repoId: 'onnx-community/Qwen3-0.6B-ONNX',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
+        'transformers.js_config': KV_FP16,
+      },
+      listedOnly: { 'onnx/model_int8.onnx': 627 * MB, 'onnx/model_quantized.onnx': 627 * MB },
+    },
+  },
+  {
+    name: 'llama-3.2-1b-instruct-tiny',
+    purpose:
+      'Replica of onnx-community/Llama-3.2-1B-Instruct (Optimum form; fp32 with one external data file, fp16 split into two) at tiny shapes with the real Llama 3 tokenizer.',
+    seed: 7400,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: { ...TINY, ropeTheta: 500000, rmsNormEps: 1e-5 },
+    tokenizerVocabSize: 0,
+    modelVocabSize: 128256,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'optimum',
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'],
+    realTokenizer: 'llama3',
+    externalData: { fp32: 1, fp16: 2 },
+    hub: {
+      repoId: 'onnx-community/Llama-3.2-1B-Instruct',
+      config: {
+        architectures: ['LlamaForCausalLM'],
+        model_type: 'llama',
+        bos_token_id: 128000,
+        eos_token_id: [128001, 128008, 128009],
+        torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
+        'transformers.js_config': {},
+      },
+      listedOnly: {},
+    },
+  },
+  {
+    name: 'qwen3-eos-tiny',
+    purpose: `Test model: the Qwen3 replica's form and real tokenizer (150k vocabulary); greedy decoding emits <|im_end|> once the position id reaches ${DEFAULT_EOS_TEST_POSITION}.`,
+    seed: 7500,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'at-position', position: DEFAULT_EOS_TEST_POSITION },
+    form: 'genai',
+    qkNorm: true,
+    // q4 computes in float32, so the +2e4 EOS boost is not clipped as the fp16 conversion would.
+    precisions: ['q4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'typewriter-tests/Qwen3-eos',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+      },
+      listedOnly: {},
+    },
+  },
+  {
+    name: 'qwen3-symbolic-kv-tiny',
+    purpose:
+      'Test model: the Qwen3 replica with the KV head size declared as a symbol, as newer onnxruntime-genai builds write it.',
+    seed: 7600,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'never' },
+    form: 'genai',
+    qkNorm: true,
+    symbolicHeadDim: 'kv_cache_dim',
+    precisions: ['q4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'typewriter-tests/Qwen3-symbolic-kv',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+        tie_word_embeddings: true,
+      },
+      listedOnly: {},
+    },
+  },
+];
+
+/** Full SmolLM2-135M shapes in the real exporters' forms, for the dtype benchmark (`--only`, into bench/models). */
+export const BENCH_FORM_SPECS: readonly ModelSpec[] = (
+  [
+    ['genai', ['fp32', 'fp16', 'q4', 'q4f16']],
+    ['optimum', ['fp32', 'fp16', 'q8', 'q4']],
+  ] as const
+).map(([form, precisions]): ModelSpec => ({
+  name: `smollm2-135m-${form}`,
+  purpose: `Benchmark replica: SmolLM2-135M shapes in the ${form === 'genai' ? 'GenAI-builder form the Hub repo ships' : 'Optimum form (for the real q8 MatMulInteger form)'}, random weights, never emits EOS.`,
+  seed: 135,
+  generateByDefault: false,
+  defaultOutDir: 'bench/models',
+  architecture: {
+    ...SMOLLM2_COMMON,
+    // Stored as its own [H, V] head in both forms; independent values keep greedy output varied.
+    tieWordEmbeddings: false,
+    hiddenSize: 576,
+    intermediateSize: 1536,
+    numHiddenLayers: 30,
+    numAttentionHeads: 9,
+    numKeyValueHeads: 3,
+  },
+  tokenizerVocabSize: 1024,
+  modelVocabSize: 49152,
+  init: REPLICA_INIT,
+  wordBonus: 0,
+  eos: { kind: 'never' },
+  form,
+  precisions,
+}));
+
+export const ALL_SPECS: readonly ModelSpec[] = [...MODEL_SPECS, ...REPLICA_SPECS, ...BENCH_FORM_SPECS];
+
 export function findSpec(name: string): ModelSpec {
-  const spec = MODEL_SPECS.find((s) => s.name === name);
-  if (!spec) throw new Error(`unknown model "${name}" (known: ${MODEL_SPECS.map((s) => s.name).join(', ')})`);
+  const spec = ALL_SPECS.find((s) => s.name === name);
+  if (!spec) throw new Error(`unknown model "${name}" (known: ${ALL_SPECS.map((s) => s.name).join(', ')})`);
   return spec;
 }

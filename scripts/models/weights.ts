@@ -63,6 +63,29 @@ function isJunkByte(token: string, byteToUnicode: readonly string[]): boolean {
   return byte < 0x20 || byte >= 0x7f;
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * True for multi-character byte-level tokens whose bytes are not valid UTF-8 on their
+ * own (a piece of a multi-byte character): the real 150k vocabularies have thousands,
+ * and a random model emitting one renders U+FFFD.
+ */
+function isPartialUtf8(token: string, unicodeToByte: ReadonlyMap<string, number>): boolean {
+  if (token.length < 2) return false;
+  const bytes: number[] = [];
+  for (const ch of token) {
+    const byte = unicodeToByte.get(ch);
+    if (byte === undefined) return false; // not a byte-level token (an added token)
+    bytes.push(byte);
+  }
+  try {
+    STRICT_UTF8.decode(Uint8Array.from(bytes));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Per-vocab bias added to every logits row. Specials and junk bytes are pushed far
  * down so output is always valid, readable UTF-8; whole-word tokens get a small
@@ -70,10 +93,11 @@ function isJunkByte(token: string, byteToUnicode: readonly string[]): boolean {
  */
 export function logitsBias(vocabSize: number, t: BiasTokens): Float32Array {
   const byteToUnicode = bytesToUnicode();
+  const unicodeToByte = new Map(byteToUnicode.map((ch, byte) => [ch, byte]));
   const bias = new Float32Array(vocabSize);
   t.tokens.forEach((token, id) => {
     if (token === undefined || id >= vocabSize) return;
-    if (isJunkByte(token, byteToUnicode)) bias[id] = -SPECIAL_BIAS;
+    if (isJunkByte(token, byteToUnicode) || isPartialUtf8(token, unicodeToByte)) bias[id] = -SPECIAL_BIAS;
     else if (/^\u0120[a-zA-Z]{2,}$/.test(token)) bias[id] = t.wordBonus;
   });
   for (const id of t.specialIds) bias[id] = -SPECIAL_BIAS;

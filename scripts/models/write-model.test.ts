@@ -107,6 +107,7 @@ describe('ONNX graph contract', () => {
           [DataType.FLOAT]: 4,
           [DataType.INT64]: 8,
           [DataType.INT8]: 1,
+          [DataType.UINT8]: 1,
         };
         const width = widths[tensor.dataType];
         expect(width, `${tensor.name} data type`).toBeDefined();
@@ -115,7 +116,7 @@ describe('ONNX graph contract', () => {
     }
   });
 
-  it('q8 stores the projection and embedding weights as int8 behind DequantizeLinear', () => {
+  it('q8 is the dynamic IntegerOps form: MatMulInteger on int8 weights, an int8 embedding Gather', () => {
     const graph = graphOf('model_quantized.onnx');
     const nodes = graph.node as OnnxTypes.NodeProto[];
     const int8 = (graph.initializer as OnnxTypes.TensorProto[]).filter(
@@ -123,9 +124,11 @@ describe('ONNX graph contract', () => {
     );
     // 7 projections per layer, plus embedding and untied lm_head.
     expect(int8).toHaveLength(7 * findSpec('demo').architecture.numHiddenLayers + 2);
-    const dequantized = new Set(nodes.filter((n) => n.opType === 'DequantizeLinear').map((n) => n.input[0]));
+    const matmulB = new Set(nodes.filter((n) => n.opType === 'MatMulInteger').map((n) => n.input[1]));
     const gathered = new Set(nodes.filter((n) => n.opType === 'Gather').map((n) => n.input[0]));
-    for (const t of int8) expect(dequantized.has(t.name) || gathered.has(t.name)).toBe(true);
+    for (const t of int8) expect(matmulB.has(t.name) || gathered.has(t.name)).toBe(true);
+    expect(nodes.filter((n) => n.opType === 'MatMul' && n.input.some((i) => i.endsWith('.weight')))).toEqual([]);
+    expect(nodes.filter((n) => n.opType === 'DynamicQuantizeLinear')).toHaveLength(matmulB.size);
   });
 });
 

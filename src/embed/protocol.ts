@@ -107,6 +107,9 @@ export interface WidgetStatsMessage {
   tokPerS: number | null;
   ttftMs: number | null;
   tokens: number;
+  /** Prompt tokens whose KV cache was reused from the previous turn, and those prefilled now. */
+  reusedTokens?: number;
+  prefilledTokens?: number;
 }
 
 export interface WidgetDoneMessage {

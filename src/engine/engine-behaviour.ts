@@ -129,6 +129,31 @@ export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
     },
   },
   {
+    name: 'start says how much of the prompt was reused and prefilled; done.tokenIds are the emitted ids',
+    async run(subject) {
+      await ready(subject);
+      const events = await new EventReader((await subject.engine.generate(ask(6))).getReader()).rest();
+      const start = events[0];
+      const done = events.at(-1);
+      check(start?.type === 'start' && done?.type === 'done', 'the stream has start and done');
+      const { reusedTokens, prefilledTokens } = start;
+      check(
+        reusedTokens !== undefined &&
+          prefilledTokens !== undefined &&
+          reusedTokens + prefilledTokens === start.promptTokens &&
+          prefilledTokens >= 1,
+        `reused + prefilled = prompt tokens, at least one prefilled (got ${reusedTokens} + ${prefilledTokens} of ${start.promptTokens})`,
+      );
+      const ids = tokensOf(events).map((t) => (t.type === 'token' ? t.id : -1));
+      check(
+        done.reason === 'eos'
+          ? JSON.stringify(done.tokenIds) === JSON.stringify(ids.slice(0, -1))
+          : JSON.stringify(done.tokenIds) === JSON.stringify(ids),
+        'done.tokenIds are the token ids (EOS excluded)',
+      );
+    },
+  },
+  {
     name: 'out-of-range parameters are InvalidParams, before any stream',
     async run(subject) {
       await ready(subject);

@@ -172,7 +172,13 @@ export class FakeEngine implements EngineApi {
         promptTokens: 10,
         maxTokens,
         timestamp: Date.now(),
+        // No KV cache in the fake: every prompt is prefilled whole.
+        reusedTokens: 0,
+        prefilledTokens: 10,
+        evictedMessages: 0,
+        reuseMiss: 'no-cache',
       });
+      const ids: number[] = [];
       let index = 0;
       let reason: 'length' | 'stopped' | 'eos' = script && maxTokens === script.length ? 'eos' : 'length';
       for (; index < maxTokens; index++) {
@@ -194,11 +200,12 @@ export class FakeEngine implements EngineApi {
         this.forwardPasses++;
         const piece = words[index % words.length] ?? '';
         text += piece;
+        ids.push(index % words.length);
         controller.enqueue({ type: 'token', id: index % words.length, text: piece, index, timestamp: Date.now() });
         if ((index + 1) % statsEvery === 0) controller.enqueue({ type: 'stats', stats: stats(index + 1) });
       }
       this.state = this.model ? 'ready' : 'idle';
-      controller.enqueue({ type: 'done', reason, text, stats: stats(index) });
+      controller.enqueue({ type: 'done', reason, text, stats: stats(index), tokenIds: ids });
       controller.close();
     };
     let finished: () => void = () => {};

@@ -2,6 +2,7 @@ import type { ChatMessage } from '../../workers/protocol';
 import type { Bridge } from '../engine/bridge';
 import type { AppStore } from './store';
 import { emptyConversation, newId, summarize, type ChatEntry, type Conversation } from './chat-slice';
+import { buildContext, evictedEntryIds, parseContextLimit } from './context-window';
 import { describeError } from './errors-slice';
 import { isGenerating } from './generation-slice';
 import type { Persistence } from './persistence';
@@ -13,6 +14,8 @@ export interface ChatActions {
   /** Returns false (and shows why) when the message was not sent, so the composer keeps the text. */
   send(text: string): Promise<boolean>;
   regenerate(): Promise<void>;
+  /** Replaces a user message's text and answers it again; the turns after it are dropped (the KV cache rolls back to it). */
+  editMessage(id: string, text: string): Promise<boolean>;
   newChat(): Promise<void>;
   openConversation(id: string): Promise<void>;
   deleteConversation(id: string): Promise<void>;
@@ -20,15 +23,9 @@ export interface ChatActions {
 
 const SETTINGS_SAVE_DELAY_MS = 400;
 
-/** The history the chat template sees: system prompt first, then every turn that has text. */
+/** The history the chat template sees: system prompt first, then every turn that has text (see `buildContext`). */
 export function buildMessages(systemPrompt: string, entries: readonly ChatEntry[]): ChatMessage[] {
-  const messages: ChatMessage[] = [];
-  if (systemPrompt.trim()) messages.push({ role: 'system', content: systemPrompt.trim() });
-  for (const e of entries) {
-    if (e.status === 'error' || e.status === 'streaming' || e.content === '') continue;
-    messages.push({ role: e.role, content: e.content });
-  }
-  return messages;
+  return buildContext(systemPrompt, entries, null).messages;
 }
 
 /** A conversation saved mid-stream (the tab closed) comes back as stopped, never as forever streaming. */
@@ -71,9 +68,27 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
       0,
       state.chat.current.messages.findIndex((m) => m.id === id),
     );
+    const modelId = state.model.result?.modelId ?? null;
+    const context = buildContext(state.settings.systemPrompt, before, modelId);
+    const contextLimit = parseContextLimit(state.settings.contextLimit).value;
+    let tokenIds: number[] | undefined;
     const outcome = await bridge.generate(
-      { ...params, messages: buildMessages(state.settings.systemPrompt, before) },
-      { owner: 'chat' },
+      {
+        ...params,
+        messages: context.messages,
+        speculative: state.settings.speculative,
+        keepCacheMs: state.settings.keepCacheMs,
+        ...(contextLimit ? { contextLimit } : {}),
+      },
+      {
+        owner: 'chat',
+        onEvent(event) {
+          // The engine left the oldest turns out to fit the context: they stay shown, marked.
+          if (event.type === 'start' && event.evictedMessages)
+            store.getState().messagesEvicted(evictedEntryIds(context, event.evictedMessages));
+          if (event.type === 'done') tokenIds = event.tokenIds;
+        },
+      },
     );
     const s = store.getState();
     if (outcome.reason === 'error' && outcome.error) {
@@ -92,6 +107,7 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
         status: outcome.reason === 'stopped' ? 'stopped' : 'complete',
         reason: outcome.reason === 'error' ? undefined : outcome.reason,
         stats: outcome.stats,
+        ...(tokenIds && modelId ? { tokenIds, tokenModel: modelId } : {}),
       });
     }
     await persistCurrent();
@@ -108,6 +124,28 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
     const id = newId('msg');
     store.getState().messageAdded({ id, role: 'assistant', content: '', status: 'streaming' });
     await answer(id);
+  }
+
+  async function editMessage(id: string, text: string): Promise<boolean> {
+    const entry = store.getState().chat.current.messages.find((m) => m.id === id);
+    if (!entry || entry.role !== 'user' || !text.trim()) return false;
+    if (store.getState().model.status !== 'ready') {
+      store.getState().errorShown({
+        name: 'ModelNotLoaded',
+        message: 'No model is ready yet. Wait for it to load, or load one in Settings.',
+      });
+      return false;
+    }
+    await stopRunning();
+    const s = store.getState();
+    s.errorDismissed();
+    s.messagesTruncatedFrom(id);
+    s.messageAdded({ id: newId('msg'), role: 'user', content: text.trim(), status: 'complete' });
+    const answerId = newId('msg');
+    store.getState().messageAdded({ id: answerId, role: 'assistant', content: '', status: 'streaming' });
+    await persistCurrent();
+    void answer(answerId);
+    return true;
   }
 
   async function open(conversation: Conversation): Promise<void> {
@@ -151,6 +189,11 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
         state.errorShown({ name: 'InvalidParams', message: `${first} Fix it in Settings.` });
         return false;
       }
+      const contextError = parseContextLimit(state.settings.contextLimit).error;
+      if (contextError) {
+        state.errorShown({ name: 'InvalidParams', message: `${contextError} Fix it in Settings.` });
+        return false;
+      }
       if (state.model.status !== 'ready') {
         state.errorShown({
           name: 'ModelNotLoaded',
@@ -168,6 +211,7 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
     },
 
     regenerate,
+    editMessage,
 
     async newChat() {
       await stopRunning();

@@ -12,6 +12,12 @@ export interface ChatEntry {
   stats?: GenerationStats | null;
   /** "Name: message" of a failed generation. */
   error?: string;
+  /** Assistant turns: the ids the model generated (`done.tokenIds`), sent back so the KV cache is reused exactly. */
+  tokenIds?: number[];
+  /** The model those ids belong to; another model gets the text alone. */
+  tokenModel?: string;
+  /** Left out of the prompt because it no longer fit the model's context (still shown, marked). */
+  outOfContext?: boolean;
 }
 
 export interface Conversation {
@@ -43,6 +49,8 @@ export interface ChatSlice {
   messageUpdated(id: string, patch: Partial<ChatEntry>): void;
   /** Drops the message with this id and everything after it (Regenerate). */
   messagesTruncatedFrom(id: string): void;
+  /** Marks these messages as outside the model's context (eviction). */
+  messagesEvicted(ids: readonly string[]): void;
   summaryUpserted(summary: ConversationSummary): void;
   summaryRemoved(id: string): void;
 }
@@ -95,6 +103,13 @@ export const createChatSlice: SliceCreator<ChatSlice> = (set) => ({
       const at = c.messages.findIndex((m) => m.id === id);
       if (at === -1) return s;
       return { chat: { ...s.chat, current: { ...c, messages: c.messages.slice(0, at) } } };
+    }),
+  messagesEvicted: (ids) =>
+    set((s) => {
+      const c = s.chat.current;
+      const out = new Set(ids);
+      const messages = c.messages.map((m) => (out.has(m.id) ? { ...m, outOfContext: true } : m));
+      return { chat: { ...s.chat, current: { ...c, messages } } };
     }),
   summaryUpserted: (summary) =>
     set((s) => ({

@@ -22,6 +22,12 @@ export interface Settings {
   pacingCharsPerSecond: string;
   /** Logs bridge and engine events to the console (also on with `?debug`). */
   debug: boolean;
+  /** Context tokens a chat may use, as typed; empty = the model's whole context. Bounds the KV cache. */
+  contextLimit: string;
+  /** Prompt-lookup speculative decoding (greedy only); `auto` follows the measured break-even per backend. */
+  speculative: 'auto' | 'on' | 'off';
+  /** How long the engine keeps a chat's KV cache for the next turn (ms); 0 frees it after every answer. */
+  keepCacheMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -34,6 +40,9 @@ export const DEFAULT_SETTINGS: Settings = {
   pacing: 'off',
   pacingCharsPerSecond: '80',
   debug: false,
+  contextLimit: '',
+  speculative: 'auto',
+  keepCacheMs: 5 * 60_000,
 };
 
 export interface SettingsSlice {

@@ -8,6 +8,7 @@ import { formatAnalysis } from './AnalysisPanel';
 import { formatDuration, formatRate } from './format';
 import { JsonView, LiveJsonView } from './JsonView';
 import { MarkdownBlock } from './MarkdownBlock';
+import { UserMessage } from './UserMessage';
 
 const REASON_TEXT = {
   eos: 'finished',
@@ -26,6 +27,8 @@ function MessageFooter({ entry }: { entry: ChatEntry }) {
         <span className="msg-stats">
           {stats.tokens} tokens · {formatRate(stats.averageDecodeTokPerS)} · TTFT {formatDuration(stats.ttftMs)}
           {entry.reason && entry.status !== 'stopped' ? ` · ${REASON_TEXT[entry.reason]}` : ''}
+          {stats.prefilledTokens !== undefined &&
+            ` · prompt ${stats.promptTokens} (${stats.reusedTokens ?? 0} reused, ${stats.prefilledTokens} prefilled${stats.reuseMiss === 'eviction' ? ': older turns were left out, so the whole prompt was new' : ''})`}
         </span>
       )}
       {entry.content && <MessageAnalysis entry={entry} />}
@@ -55,13 +58,15 @@ export const CommittedMessage = memo(function CommittedMessage({ entry }: { entr
   const blocks = useMemo(() => splitBlocks(shown), [shown]);
   return (
     <article
-      className={`msg msg-${entry.role}`}
+      className={`msg msg-${entry.role}${entry.outOfContext ? ' msg-out-of-context' : ''}`}
       data-role={entry.role}
       data-status={entry.status}
+      data-context={entry.outOfContext ? 'out' : 'in'}
       aria-label={entry.role === 'user' ? 'You' : 'Assistant'}
     >
+      {entry.outOfContext && <span className="badge badge-out-of-context">Outside the context</span>}
       {entry.role === 'user' ? (
-        <p className="msg-user-text">{entry.content}</p>
+        <UserMessage entry={entry} />
       ) : (
         blocks.map((b, i) => <MarkdownBlock key={i} source={b} />)
       )}

@@ -1,6 +1,8 @@
 import type { BackendPreference } from '../../workers/protocol';
 import { ModelManager } from '../pwa/ModelManager';
+import { parseContextLimit } from '../state/context-window';
 import { useAppStore } from '../state/hooks';
+import type { Settings } from '../state/settings-slice';
 import { DisplaySettings } from './DisplaySettings';
 import { ModelPicker } from './ModelPicker';
 import { SamplingForm } from './SamplingForm';
@@ -8,6 +10,7 @@ import { SamplingForm } from './SamplingForm';
 export function SettingsPanel() {
   const settings = useAppStore((s) => s.settings);
   const settingsChanged = useAppStore((s) => s.settingsChanged);
+  const contextError = parseContextLimit(settings.contextLimit).error;
   return (
     <div className="settings">
       <div className="field">
@@ -47,6 +50,54 @@ export function SettingsPanel() {
             spellCheck={false}
           />
           <small className="field-help">Where Hub model ids are downloaded from.</small>
+        </div>
+        <div className="field">
+          <label htmlFor="context-limit">Context tokens</label>
+          <input
+            id="context-limit"
+            inputMode="numeric"
+            value={settings.contextLimit}
+            placeholder="model's own"
+            onChange={(e) => settingsChanged({ contextLimit: e.target.value })}
+            aria-invalid={contextError ? true : undefined}
+            aria-describedby="context-limit-help"
+          />
+          <small className="field-help" id="context-limit-help">
+            {contextError ??
+              'Caps the context a chat uses (and the memory its cache takes); older turns are left out past it.'}
+          </small>
+        </div>
+        <div className="field">
+          <label htmlFor="keep-cache-select">Keep the chat's cache</label>
+          <select
+            id="keep-cache-select"
+            value={String(settings.keepCacheMs)}
+            onChange={(e) => settingsChanged({ keepCacheMs: Number(e.target.value) })}
+          >
+            <option value={String(60_000)}>1 minute idle</option>
+            <option value={String(5 * 60_000)}>5 minutes idle</option>
+            <option value={String(30 * 60_000)}>30 minutes idle</option>
+            <option value="0">Free after every answer</option>
+          </select>
+          <small className="field-help">
+            The next turn reuses it and prefills only the new message; freeing it returns the memory sooner.
+          </small>
+        </div>
+        <div className="field">
+          <label htmlFor="speculative-select">Speculative decoding</label>
+          <select
+            id="speculative-select"
+            value={settings.speculative}
+            onChange={(e) => settingsChanged({ speculative: e.target.value as Settings['speculative'] })}
+          >
+            <option value="auto">Auto (where it measured faster)</option>
+            <option value="on">On</option>
+            <option value="off">Off</option>
+          </select>
+          <small className="field-help">
+            Prompt lookup, for greedy decoding (temperature 0): same text, fewer passes when the answer copies the
+            prompt.
+          </small>
         </div>
       </fieldset>
       <ModelManager />

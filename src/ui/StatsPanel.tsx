@@ -1,3 +1,4 @@
+import { formatBytes } from '../../common/format-bytes';
 import { useAppStore } from '../state/hooks';
 import { AnalysisPanel } from './AnalysisPanel';
 import { isGenerating } from '../state/generation-slice';
@@ -69,6 +70,16 @@ export function StatsPanel() {
             {tokens} tokens in {formatDuration(stats?.elapsedMs)}
           </dd>
         </div>
+        {stats?.prefilledTokens !== undefined && (
+          <div className="stat-extra">
+            <dt>KV cache</dt>
+            <dd data-stat="kv-cache">
+              {stats.reusedTokens ?? 0} reused · {stats.prefilledTokens} prefilled ·{' '}
+              {formatBytes(stats.kvCacheBytes ?? 0)}
+              {stats.draftedTokens ? ` · drafts ${stats.acceptedTokens ?? 0}/${stats.draftedTokens} accepted` : ''}
+            </dd>
+          </div>
+        )}
         <div className="spark-cell">
           <dt>Speed over run</dt>
           <dd>

@@ -1,4 +1,5 @@
-import type { MouseEvent } from 'react';
+import { Fragment, type MouseEvent } from 'react';
+import { evictionNotice } from '../state/context-window';
 import { useAppStore } from '../state/hooks';
 import { CommittedMessage, LiveMessage } from './MessageView';
 import { useAutoScroll } from './useAutoScroll';
@@ -36,15 +37,25 @@ function EmptyState() {
 export function Transcript() {
   const messages = useAppStore((s) => s.chat.current.messages);
   const { scrollerRef, contentRef, detached, scrollToBottom } = useAutoScroll();
+  // One notice, above the first message still in the context (the rest stay shown, marked).
+  const notice = evictionNotice(messages);
+  const firstInContext = notice ? messages.findIndex((m) => !m.outOfContext) : -1;
 
   return (
     <div className="transcript-wrap">
       <div className="transcript" ref={scrollerRef} onClick={copyCode}>
         <div role="log" aria-label="Conversation" aria-live="off" ref={contentRef} className="transcript-inner">
           {messages.length === 0 && <EmptyState />}
-          {messages.map((m) =>
-            m.status === 'streaming' ? <LiveMessage key={m.id} entry={m} /> : <CommittedMessage key={m.id} entry={m} />,
-          )}
+          {messages.map((m, i) => (
+            <Fragment key={m.id}>
+              {i === firstInContext && (
+                <p className="context-notice" role="status">
+                  {notice}
+                </p>
+              )}
+              {m.status === 'streaming' ? <LiveMessage entry={m} /> : <CommittedMessage entry={m} />}
+            </Fragment>
+          ))}
         </div>
       </div>
       {detached && (

@@ -10,14 +10,19 @@ import type {
   StorageReport,
   StreamEvent,
 } from '../protocol';
-import { EngineError } from './errors';
+import { EngineError, toEngineError } from './errors';
 import { EventChannel } from './event-channel';
 import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
-import { fitToContext, runGeneration, tokenizePrompt, type Counters } from './generation';
+import { validateCacheOptions } from './cache-options';
+import { runGeneration, type Counters } from './generation';
+import { GeneratedIds } from './generated-ids';
+import { KeptCache } from './kept-cache';
 import { loadModel, type LoadedModel } from './loader';
 import * as modelCache from './model-cache';
 import { runPeerGeneration } from './peer';
+import { planPrompt } from './prompt-plan';
+import { SpeculationPolicy } from './speculation';
 import { validateRequest } from './validate';
 
 /** Events the consumer may leave unread before the decode loop waits. */
@@ -39,7 +44,13 @@ export class Engine implements EngineApi {
   private loading: AbortController | null = null;
   private loadSettled: Promise<void> = Promise.resolve();
   private active: ActiveGeneration | null = null;
-  private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0 };
+  private readonly counters: Counters = { forwardPasses: 0, forwardMs: 0, kvTruncations: 0, kvTruncateMs: 0 };
+  /** The KV cache of the last generation, kept for prefix reuse by the next one. */
+  private readonly kept = new KeptCache(this.counters);
+  /** Recent answers' ids by text, for callers that send a chat back as text alone. */
+  private readonly generatedIds = new GeneratedIds();
+  /** Measured cost and yield of speculation on the loaded model; reset with it. */
+  private speculation = new SpeculationPolicy();
   private requestCount = 0;
 
   private get state(): EngineState {
@@ -83,28 +94,48 @@ export class Engine implements EngineApi {
   private async unloadModel(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = null;
+    // The cache first: its tensors belong to the model's session.
+    await this.kept.free();
+    this.generatedIds.clear();
+    this.speculation = new SpeculationPolicy();
     await loaded?.model.dispose();
   }
 
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
-    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
+    const { loaded, valid, options, prompt } = await this.prepare(request);
     const requestId = request.requestId ?? `gen-${++this.requestCount}`;
 
     const control = new GenerationControl();
     const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
-    const clock = new GenerationClock(promptIds.length, maxTokens);
+    const clock = new GenerationClock(prompt.promptIds.length, prompt.maxTokens);
     const active: ActiveGeneration = { control, channel, finished: Promise.resolve() };
-    active.finished = runGeneration(
-      loaded,
-      valid,
-      promptIds,
-      maxTokens,
-      requestId,
-      channel,
-      control,
-      this.counters,
-      clock,
-    ).finally(() => {
+    // Taken inside the run (its truncation may await the GPU), with `active` already set so a second request is busy.
+    active.finished = (async () => {
+      let taken: Awaited<ReturnType<KeptCache['take']>>;
+      try {
+        taken = await this.kept.take(loaded.model, prompt.promptIds, prompt.evicted);
+      } catch (error) {
+        const named = toEngineError(error, 'GenerationError', 'The KV cache could not be prepared');
+        channel.send({ type: 'error', name: named.name, message: named.message });
+        channel.close();
+        return;
+      }
+      const { cache, use, feed } = taken;
+      const plan = {
+        cache,
+        promptIds: prompt.promptIds,
+        feed,
+        use,
+        maxTokens: prompt.maxTokens,
+        speculation: this.speculation,
+        speculative: options.speculative,
+      };
+      const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);
+      // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
+      if (!result.keep || this.loaded !== loaded) return cache.dispose();
+      if (valid.messages) this.generatedIds.remember(result.text, result.tokenIds);
+      return this.kept.keep(cache, options.keepCacheMs);
+    })().finally(() => {
       if (this.active === active) this.active = null;
     });
     this.active = active;
@@ -134,7 +165,10 @@ export class Engine implements EngineApi {
       model: this.loaded?.info ?? null,
       forwardPasses: this.counters.forwardPasses,
       forwardMs: this.counters.forwardMs,
+      kvTruncations: this.counters.kvTruncations,
+      kvTruncateMs: this.counters.kvTruncateMs,
       queuedEvents: this.active?.channel.queued ?? 0,
+      kvCache: this.kept.describe(),
     };
   }
 
@@ -161,8 +195,8 @@ export class Engine implements EngineApi {
   }
 
   async peerGenerate(request: GenerateRequest): Promise<PeerRunResult> {
-    const { loaded, valid, promptIds, maxTokens } = await this.prepare(request);
-    return runPeerGeneration(loaded, promptIds, maxTokens, valid.repetitionPenalty, this.counters);
+    const { loaded, valid, prompt } = await this.prepare(request);
+    return runPeerGeneration(loaded, prompt.promptIds, prompt.maxTokens, valid.repetitionPenalty, this.counters);
   }
 
   /** Checks the state and the request, and tokenizes the prompt: everything that can fail before a stream exists. */
@@ -176,8 +210,10 @@ export class Engine implements EngineApi {
     if (this.active)
       throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
     const valid = validateRequest(request, loaded.info.vocabSize);
-    const promptIds = tokenizePrompt(loaded, valid);
-    const maxTokens = fitToContext(promptIds.length, valid.maxTokens, loaded.info.contextLength);
-    return { loaded, valid, promptIds, maxTokens };
+    const options = validateCacheOptions(request, loaded.info.vocabSize);
+    const contextLength = Math.min(loaded.info.contextLength, options.contextLimit ?? Infinity);
+    const messages = valid.messages && this.generatedIds.fill(valid.messages);
+    const prompt = planPrompt(loaded.tokenizer, { ...valid, messages }, valid.maxTokens, contextLength);
+    return { loaded, valid, options, prompt };
   }
 }

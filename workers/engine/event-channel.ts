@@ -42,9 +42,9 @@ export class EventChannel {
     if (!this.closed) this.controller?.enqueue(event);
   }
 
-  /** Resolves once the consumer has room, or at once if the stream was cancelled or woken. */
-  async waitForRoom(): Promise<void> {
-    while (!this.closed && (this.controller?.desiredSize ?? 1) <= 0) {
+  /** Resolves once the consumer has room for `slots` events, or at once if the stream was cancelled or woken. */
+  async waitForRoom(slots = 1): Promise<void> {
+    while (!this.closed && (this.controller?.desiredSize ?? slots) < slots) {
       await new Promise<void>((resolve) => (this.wake = resolve));
       if (this.interrupted) {
         this.interrupted = false;

@@ -12,6 +12,8 @@ export class GenerationClock {
   private prefillMs: number | null = null;
   private readonly window: number[] = [];
   tokens = 0;
+  /** Tokens the prefill actually fed (the prompt minus what the KV cache already held). */
+  prefillTokens: number;
 
   constructor(
     private readonly promptTokens: number,
@@ -20,6 +22,7 @@ export class GenerationClock {
     private readonly windowSize = 16,
   ) {
     this.startedAt = now();
+    this.prefillTokens = promptTokens;
   }
 
   /** Milliseconds since start with pauses removed. */
@@ -67,7 +70,7 @@ export class GenerationClock {
       tokens: this.tokens,
       maxTokens: this.maxTokens,
       ttftMs: this.firstTokenAt,
-      prefillTokPerS: this.prefillMs && this.prefillMs > 0 ? (this.promptTokens * 1000) / this.prefillMs : null,
+      prefillTokPerS: this.prefillMs && this.prefillMs > 0 ? (this.prefillTokens * 1000) / this.prefillMs : null,
       decodeTokPerS: windowRate,
       averageDecodeTokPerS: averageRate,
       elapsedMs,

@@ -1,12 +1,14 @@
-import type { FinishReason, StreamEvent } from '../protocol';
+import type { CacheUse, FinishReason, GenerationStats, StreamEvent } from '../protocol';
+import { NgramDrafter } from './drafter';
 import { EngineError, toEngineError } from './errors';
 import type { EventChannel } from './event-channel';
-import { KvSession } from './forward';
 import type { GenerationControl } from './generation-control';
 import type { GenerationClock } from './generation-stats';
 import { IncrementalDecoder } from './incremental-decoder';
+import type { KvCache } from './kv-cache';
 import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
+import type { SpeculationPolicy } from './speculation';
 import { StopMatcher } from './stop-matcher';
 import type { ValidatedRequest } from './validate';
 import { yieldToEventLoop } from './yield';
@@ -14,19 +16,8 @@ import { yieldToEventLoop } from './yield';
 export interface Counters {
   forwardPasses: number;
   forwardMs: number;
-}
-
-export function tokenizePrompt(loaded: LoadedModel, request: ValidatedRequest): number[] {
-  const { tokenizer } = loaded;
-  if (request.messages) {
-    // Render, then encode without extra specials: the template already places them.
-    const text = tokenizer.apply_chat_template([...request.messages] as { role: string; content: string }[], {
-      add_generation_prompt: true,
-      tokenize: false,
-    }) as string;
-    return tokenizer.encode(text, { add_special_tokens: false });
-  }
-  return tokenizer.encode(request.prompt ?? '');
+  kvTruncations: number;
+  kvTruncateMs: number;
 }
 
 /** Fails before any work when the prompt leaves no room to generate; returns the usable token budget. */
@@ -40,44 +31,117 @@ export function fitToContext(promptTokens: number, maxTokens: number, contextLen
   return Math.min(maxTokens, contextLength - promptTokens);
 }
 
+/** Everything one generation runs on: the cache (already cut to the reused prefix) and what to feed it. */
+export interface GenerationResult {
+  keep: boolean;
+  text: string;
+  tokenIds: number[];
+}
+
+export interface GenerationPlan {
+  cache: KvCache;
+  promptIds: number[];
+  /** The prompt suffix after the reused prefix. */
+  feed: number[];
+  use: CacheUse;
+  maxTokens: number;
+  /** Decides, pass by pass, how many tokens prompt-lookup speculation drafts (0: plain decoding). */
+  speculation: SpeculationPolicy;
+  speculative: 'auto' | 'on' | 'off';
+}
+
 /**
  * The decode loop. Before every forward pass it waits for the pause gate and
  * for room in the stream; stop is checked after each pass, so at most the pass
- * in flight finishes after Stop and its token is discarded.
+ * in flight finishes after Stop and its tokens are discarded.
+ *
+ * With speculation a pass feeds the last token plus up to k drafted ones and samples every row;
+ * the drafts the model agrees with are accepted, the first disagreement is replaced by the model's
+ * own token, and the cache is cut back past the rejected drafts. Accepted tokens then go through
+ * exactly the per-token path of plain decoding (EOS, stop sequences, max tokens, one event each),
+ * so a stop sequence may end the run inside an accepted draft. Drafts are sized to the room left
+ * in the stream, so backpressure holds as without speculation.
+ *
+ * Resolves with `keep` true when the cache is consistent (its ids are exactly what it holds) and
+ * can be kept, and with the answer's text and ids.
  */
 export async function runGeneration(
   loaded: LoadedModel,
   request: ValidatedRequest,
-  promptIds: number[],
-  maxTokens: number,
+  plan: GenerationPlan,
   requestId: string,
   channel: EventChannel,
   control: GenerationControl,
   counters: Counters,
   clock: GenerationClock,
-): Promise<void> {
-  const session = new KvSession(loaded.model);
+): Promise<GenerationResult> {
+  const { cache, promptIds, use, maxTokens } = plan;
   const sampler = new Sampler(request);
   const decoder = new IncrementalDecoder((ids) =>
     loaded.tokenizer.decode(ids as number[], { skip_special_tokens: true, clean_up_tokenization_spaces: false }),
   );
   const matcher = new StopMatcher(request.stop);
+  const policyInput = { temperature: request.temperature, speculative: plan.speculative };
+  // Greedy only: with sampling the drafts would need the speculative-sampling acceptance rule.
+  const drafter = request.temperature === 0 && plan.speculative !== 'off' ? new NgramDrafter(promptIds) : null;
   const seen = new Set(promptIds);
+  const emitted: number[] = [];
   let text = '';
   let lastStatsAt = 0;
+  let passes = 0;
+  let drafted = 0;
+  let accepted = 0;
+  clock.prefillTokens = use.prefilledTokens;
 
+  const stats = (): GenerationStats => ({
+    ...clock.snapshot(),
+    reusedTokens: use.reusedTokens,
+    prefilledTokens: use.prefilledTokens,
+    reuseMiss: use.reuseMiss,
+    kvCacheBytes: cache.bytes(),
+    forwardPasses: passes,
+    draftedTokens: drafted,
+    acceptedTokens: accepted,
+  });
   const emitToken = (id: number, piece: string, index: number) => {
     text += piece;
+    if (!loaded.eosTokenIds.has(id)) emitted.push(id);
     channel.send({ type: 'token', id, text: piece, index, timestamp: Date.now() });
   };
   const finish = (reason: FinishReason) => {
-    channel.send({ type: 'done', reason, text, stats: clock.snapshot() });
+    channel.send({ type: 'done', reason, text, stats: stats(), tokenIds: [...emitted] });
+    return { keep: true, text, tokenIds: emitted };
+  };
+  /** One token through the plain path; returns the finish reason when it ends the run. */
+  const take = (id: number, index: number): FinishReason | null => {
+    clock.token();
+    const last = index === maxTokens - 1;
+    if (loaded.eosTokenIds.has(id)) {
+      emitToken(id, matcher.push(decoder.flush()).emit + matcher.flush(), index);
+      return 'eos';
+    }
+    const piece = decoder.push(id) + (last ? decoder.flush() : '');
+    const { emit, matched } = matcher.push(piece);
+    if (matched) {
+      emitToken(id, emit, index);
+      return 'stop-sequence';
+    }
+    emitToken(id, last ? emit + matcher.flush() : emit, index);
+    return last ? 'length' : null;
   };
 
-  channel.send({ type: 'start', requestId, promptTokens: promptIds.length, maxTokens, timestamp: Date.now() });
+  channel.send({
+    type: 'start',
+    requestId,
+    promptTokens: promptIds.length,
+    maxTokens,
+    timestamp: Date.now(),
+    ...use,
+  });
   try {
-    let feed = promptIds;
-    for (let index = 0; index < maxTokens; index++) {
+    let feed = plan.feed;
+    let index = 0;
+    while (index < maxTokens) {
       await yieldToEventLoop();
       if (control.paused) {
         // Announced here, between passes, so no token can follow the `paused` event.
@@ -90,44 +154,58 @@ export async function runGeneration(
       await channel.waitForRoom();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
+      // The prefill pass never carries a draft: its cost is the prompt's, and the policy measures decode passes.
+      const budget = drafter && index > 0 ? plan.speculation.draftBudget(policyInput) : 0;
+      const draft = budget > 0 && drafter ? drafter.propose(Math.min(budget, maxTokens - index - 1)) : [];
+      if (draft.length > 0) {
+        // A verified draft emits up to k+1 events at once: wait until the reader has room for all of them, so the
+        // queue never grows past its limit (the reader is the bottleneck then, so waiting costs no speed).
+        await channel.waitForRoom(Math.min(draft.length + 1, channel.highWaterMark));
+        if (control.stopped || channel.cancelled) return finish('stopped');
+      }
       const passStarted = performance.now();
-      const logits = await session.step(feed);
-      counters.forwardMs += performance.now() - passStarted;
+      const rows = await cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
+      const passMs = performance.now() - passStarted;
+      counters.forwardMs += passMs;
       counters.forwardPasses++;
+      passes++;
       if (index === 0) clock.prefillDone();
-      // Read any Stop that arrived while the pass blocked the worker before emitting its token.
+      // Read any Stop that arrived while the pass blocked the worker before emitting its tokens.
       await yieldToEventLoop();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
-      const id = sampler.sample(logits, seen);
-      seen.add(id);
-      clock.token();
-      const last = index === maxTokens - 1;
-      if (loaded.eosTokenIds.has(id)) {
-        emitToken(id, matcher.push(decoder.flush()).emit + matcher.flush(), index);
-        return finish('eos');
+      const out: number[] = [];
+      for (let j = 0; j <= draft.length; j++) {
+        const id = sampler.sample(rows[j] as Float32Array, seen);
+        seen.add(id);
+        out.push(id);
+        if (j === draft.length || id !== draft[j]) break;
       }
-      const piece = decoder.push(id) + (last ? decoder.flush() : '');
-      const { emit, matched } = matcher.push(piece);
-      if (matched) {
-        emitToken(id, emit, index);
-        return finish('stop-sequence');
-      }
-      emitToken(id, last ? emit + matcher.flush() : emit, index);
+      drafted += draft.length;
+      accepted += out.length - 1;
+      const rejected = draft.length - (out.length - 1);
+      if (rejected > 0) await cache.truncate(cache.length - rejected);
+      // The rollback is part of what a draft costs.
+      if (index > 0 && drafter) plan.speculation.record(performance.now() - passStarted, draft.length, out.length);
+      drafter?.push(...out);
 
+      for (const id of out) {
+        const reason = take(id, index++);
+        if (reason) return finish(reason);
+      }
       const now = performance.now();
       if (now - lastStatsAt >= request.statsIntervalMs) {
         lastStatsAt = now;
-        channel.send({ type: 'stats', stats: clock.snapshot() });
+        channel.send({ type: 'stats', stats: stats() });
       }
-      feed = [id];
+      feed = [out.at(-1) as number];
     }
-    finish('length');
+    return finish('length');
   } catch (error) {
     const named = toEngineError(error, 'GenerationError', 'The model failed while generating');
     channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
+    return { keep: false, text, tokenIds: emitted };
   } finally {
-    await session.dispose();
     channel.close();
   }
 }

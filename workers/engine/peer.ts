@@ -1,5 +1,6 @@
 import { Tensor, TextStreamer } from '@huggingface/transformers';
 import type { PeerRunResult } from '../protocol';
+import { emptyCacheForSymbolicHeadDim } from './empty-cache';
 import type { Counters } from './generation';
 import type { LoadedModel } from './loader';
 
@@ -38,12 +39,15 @@ export async function runPeerGeneration(
       counters.forwardMs += performance.now() - t;
     }
   };
+  const symbolicCache = emptyCacheForSymbolicHeadDim(model);
   const started = performance.now();
   let output: Tensor;
   try {
     output = (await model.generate({
       inputs: new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [1, promptIds.length]),
       attention_mask: new Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [1, promptIds.length]),
+      // The one departure from stock generate(): a graph with a symbolic KV head size needs the same empty cache.
+      ...(symbolicCache ? { past_key_values: symbolicCache } : {}),
       max_new_tokens: maxTokens,
       do_sample: false,
       repetition_penalty: repetitionPenalty,

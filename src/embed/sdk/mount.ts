@@ -1,5 +1,6 @@
 import type { EmbedGenerateOptions, HostMessage, WidgetMessage } from '../protocol';
 import { parseWidgetMessage } from '../messages';
+import { createConversation } from './conversation';
 import { Generation } from './generation';
 import type {
   GenerateInput,
@@ -100,7 +101,7 @@ export function mountWidget(
     if (latest && !latest.isFinished) send({ type, id: latest.id });
   };
 
-  return {
+  const controller: TypewriterController = {
     iframe,
     ready,
     generate(input: GenerateInput, generateOptions?: EmbedGenerateOptions) {
@@ -111,6 +112,9 @@ export function mountWidget(
       const body = typeof input === 'string' ? { prompt: input } : { messages: input };
       send({ type: 'typewriter:generate', id, ...body, ...(generateOptions && { options: generateOptions }) });
       return generation;
+    },
+    conversation(conversationOptions) {
+      return createConversation((messages, o) => controller.generate(messages, o), conversationOptions?.system);
     },
     pause: () => controlLatest('typewriter:pause'),
     resume: () => controlLatest('typewriter:resume'),
@@ -128,4 +132,5 @@ export function mountWidget(
       iframe.remove();
     },
   };
+  return controller;
 }

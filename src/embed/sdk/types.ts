@@ -68,11 +68,21 @@ export interface GenerationHandle extends AsyncIterable<TokenEvent> {
   stop(): void;
 }
 
+/** A chat kept by the SDK: `send` adds the user turn, and the answer once it is done. */
+export interface ConversationHandle {
+  /** The history so far (a copy). */
+  readonly messages: EmbedChatMessage[];
+  /** One turn; throws while the previous one is still running. */
+  send(text: string, options?: EmbedGenerateOptions): GenerationHandle;
+}
+
 export interface TypewriterController {
   readonly iframe: HTMLIFrameElement;
   /** Resolves on the widget's first `ready`. */
   readonly ready: Promise<ReadyEvent>;
   generate(input: GenerateInput, options?: EmbedGenerateOptions): GenerationHandle;
+  /** A multi-turn chat whose turns reuse the widget's KV cache (each turn prefills only its new message). */
+  conversation(options?: { system?: string }): ConversationHandle;
   /** Control the latest generation. */
   pause(): void;
   resume(): void;

@@ -30,7 +30,15 @@ export type GenerateInput = { prompt: string } | { messages: EmbedChatMessage[] 
 export const EMBED_OWNER = 'embed';
 
 function toStats(stats: GenerationStats): WidgetStats {
-  return { tokPerS: stats.decodeTokPerS ?? stats.averageDecodeTokPerS, ttftMs: stats.ttftMs, tokens: stats.tokens };
+  return {
+    tokPerS: stats.decodeTokPerS ?? stats.averageDecodeTokPerS,
+    ttftMs: stats.ttftMs,
+    tokens: stats.tokens,
+    ...(stats.prefilledTokens !== undefined && {
+      reusedTokens: stats.reusedTokens ?? 0,
+      prefilledTokens: stats.prefilledTokens,
+    }),
+  };
 }
 
 /**
