@@ -1,5 +1,5 @@
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
-import { KvSession } from './forward';
+import { KvCache } from './kv-cache';
 import { Sampler } from './sampler';
 
 /**
@@ -56,7 +56,7 @@ export async function warmUpDecode(
   let previousWindow = Infinity;
   let firstWindowMs = NaN;
   let lastWindowMs = NaN;
-  let session = new KvSession(model);
+  let session = new KvCache(model);
   let feed: number[] = prompt.length > 0 ? prompt : [0];
   let seen = new Set<number>(feed);
   let ids: number[] = [];
@@ -64,13 +64,14 @@ export async function warmUpDecode(
     for (let pass = 0; pass < options.maxPasses && !signal.aborted; pass++) {
       if (ids.length >= options.sequenceLength) {
         await session.dispose();
-        session = new KvSession(model);
+        session = new KvCache(model);
         feed = prompt.length > 0 ? prompt : [0];
         seen = new Set(feed);
         ids = [];
       }
       const passStarted = performance.now();
-      const logits = await session.step(feed);
+      const logits = (await session.feed(feed)).at(-1);
+      if (!logits) break;
       const id = sampler.sample(logits, seen);
       seen.add(id);
       ids.push(id);
