@@ -2,6 +2,7 @@ import DOMPurify, { type Config } from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { TRUSTED_TYPES_POLICIES } from '../../common/csp';
 import { factory as trustedTypes, sameOriginScriptUrl } from '../security/trusted-types';
+import { timed } from './profile';
 import { RenderCache } from './render-cache';
 
 // html: false escapes any HTML the model writes; DOMPurify is the second line of defence.
@@ -105,14 +106,16 @@ const cache = new RenderCache<SafeHtml>(4 * 1024 * 1024);
 export function renderMarkdown(source: string): SafeHtml {
   const hit = cache.get(source);
   if (hit !== undefined) return hit;
-  const rendered = md.render(source);
-  const html: SafeHtml = policy
-    ? purifier().sanitize(rendered, {
-        ...SANITIZE,
-        RETURN_TRUSTED_TYPE: true,
-        TRUSTED_TYPES_POLICY: policy as Config['TRUSTED_TYPES_POLICY'],
-      })
-    : purifier().sanitize(rendered, SANITIZE);
+  const rendered = timed('markdown parse', () => md.render(source));
+  const html: SafeHtml = timed('DOMPurify', () =>
+    policy
+      ? purifier().sanitize(rendered, {
+          ...SANITIZE,
+          RETURN_TRUSTED_TYPE: true,
+          TRUSTED_TYPES_POLICY: policy as Config['TRUSTED_TYPES_POLICY'],
+        })
+      : purifier().sanitize(rendered, SANITIZE),
+  );
   cache.set(source, html, source.length + rendered.length);
   return html;
 }

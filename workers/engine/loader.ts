@@ -17,6 +17,7 @@ import { createModelFetch } from './model-files';
 import { resolveSource, type ResolvedSource } from './model-source';
 import { checkQuota } from './storage-quota';
 import { runWarmup } from './forward';
+import { warmUpDecode } from './warmup';
 
 export interface LoadedModel {
   model: PreTrainedModel;
@@ -263,6 +264,9 @@ export async function loadModel(
     tracker.setPhase('warmup');
     await runWarmup(loaded.model);
   }
+  // Decode passes until the per-pass time settles: the first answer then runs at steady speed.
+  tracker.setPhase('warmup');
+  const warmup = await warmUpDecode(loaded.model, loaded.tokenizer, signal);
   if (signal.aborted) {
     await loaded.model.dispose();
     throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
@@ -290,6 +294,12 @@ export async function loadModel(
     bytes: tracker.bytes,
     fromCache: tracker.fromCache,
     loadMs: performance.now() - started,
+    warmup: {
+      passes: warmup.passes,
+      ms: warmup.ms,
+      firstPassMs: warmup.firstWindowMs,
+      lastPassMs: warmup.lastWindowMs,
+    },
     files: tracker.fileNames,
     ...(resolved.files.uncached && { notice: resolved.files.uncached }),
   };
