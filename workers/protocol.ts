@@ -55,6 +55,9 @@ export interface AdapterInfo {
   architecture: string;
   description: string;
   shaderF16: boolean;
+  /** The adapter's `limits.maxBufferSize` and `limits.maxStorageBufferBindingSize` (bytes): one weight tensor must fit both. */
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
 }
 
 export interface LoadResult {

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import workerUrl from '../../workers/engine.worker?worker&url';
 import type { ErrorName } from '../../common/error-names';
-import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
+import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec, StreamEvent } from '../../workers/protocol';
 import { trustedScriptUrl } from '../security/trusted-types';
 import { WorkerHealth, type HealthOptions } from './worker-health';
 
@@ -136,31 +136,62 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   start();
 
   /** Every call races the worker's death, so none is left pending on a dead worker. */
-  const call = <T>(fn: () => Promise<T>, long = false): Promise<T> => {
+  const call = <T>(fn: () => Promise<T>, long?: 'until-settled'): Promise<T> => {
     const unavailable = gaveUp ?? down;
     if (unavailable) return Promise.reject(unavailable);
-    if (long) health.busy();
+    const release = long === 'until-settled' ? health.busy() : null;
     return new Promise<T>((resolve, reject) => {
-      const settle = (error: Error) => reject(error);
+      const settle = (error: Error) => {
+        release?.();
+        reject(error);
+      };
       pending.add(settle);
       fn().then(
         (value) => {
           pending.delete(settle);
+          release?.();
           resolve(value);
         },
         (error: unknown) => {
           pending.delete(settle);
+          release?.();
           reject(named(error));
         },
       );
     });
   };
 
+  /**
+   * A generation can block the worker through its prefill: lenient until the first token (or the
+   * end) arrives; decode passes answer the heartbeat between them. The pass-through keeps the
+   * stream's backpressure (a pipe pulls only as fast as the reader reads).
+   */
+  async function generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
+    const release = health.busy();
+    try {
+      const stream = await call(() => remote.generate(request));
+      // `cancel` (a reader that gives up before the first token) is newer than TypeScript's DOM types.
+      const passThrough: Transformer<StreamEvent, StreamEvent> & { cancel?: () => void } = {
+        transform(event, controller) {
+          if (event.type !== 'start') release();
+          controller.enqueue(event);
+        },
+        flush: release,
+        // A reader that cancels before the first token ends the generation too.
+        cancel: release,
+      };
+      return stream.pipeThrough(new TransformStream(passThrough));
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
   return {
     load: (spec: ModelSpec, onProgress?: (p: LoadProgress) => void) =>
-      call(() => remote.load(spec, onProgress ? Comlink.proxy(onProgress) : undefined), true),
+      call(() => remote.load(spec, onProgress ? Comlink.proxy(onProgress) : undefined), 'until-settled'),
     unload: () => call(() => remote.unload()),
-    generate: (request: GenerateRequest) => call(() => remote.generate(request), true),
+    generate,
     pause: () => call(() => remote.pause()),
     resume: () => call(() => remote.resume()),
     stop: () => call(() => remote.stop()),
@@ -168,7 +199,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     storage: () => call(() => remote.storage()),
     deleteCachedModel: (key: string) => call(() => remote.deleteCachedModel(key)),
     clearCache: () => call(() => remote.clearCache()),
-    peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request), true),
+    peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request), 'until-settled'),
     async restart() {
       restart();
       // The fresh worker answers once its module has run, so the restart's cost is measured in full; if it dies

@@ -41,7 +41,7 @@ describe('WorkerHealth', () => {
     expect(hung).toHaveLength(1);
   });
 
-  it('gives a long call (load, prefill) the longer limit until the worker answers again', async () => {
+  it('gives a long call (load, prefill) the longer limit until it ends, even if the worker answers between steps', async () => {
     const clock = fakeTimers();
     let answering = false;
     const hung: number[] = [];
@@ -50,13 +50,19 @@ describe('WorkerHealth', () => {
       (ms) => hung.push(ms),
       { hangMs: 2000, busyHangMs: 10_000, timers: clock.timers },
     );
-    health.start();
     answering = true;
+    health.start();
     await clock.advance(1000);
-    health.busy();
+    expect(health.started).toBe(true);
+    const release = health.busy();
+    // A load answers between its fetches, then blocks for one long synchronous step.
+    await clock.advance(1000);
     answering = false;
     await clock.advance(6000);
     expect(hung).toEqual([]);
+    release();
+    await clock.advance(3000);
+    expect(hung).toHaveLength(1);
   });
 
   it('knows a worker that never answered never started (its script did not load)', async () => {

@@ -2,9 +2,11 @@
  * Liveness of the engine worker, by heartbeat: a worker that died without an `error` event
  * (closed itself, was killed by the browser for memory) or that stopped answering (an endless
  * loop) is noticed within `hangMs`. The worker answers between forward passes, so a decode
- * loop keeps answering; a load or a prefill can block it for one long synchronous pass, so
- * after a `load`/`generate` call the next answer gets the longer `busyHangMs`, and so does the
- * first answer of a new worker (its modules are still being evaluated).
+ * loop keeps answering; a load or a prefill can block it for long synchronous steps (parsing a
+ * 150k-token tokenizer, creating an ORT session, one long prefill pass), so while such a call
+ * runs — from `busy()` until its release — the limit is the longer `busyHangMs`, and so it is
+ * for the first answer of a new worker (its modules are still being evaluated). A load answers
+ * pings between its steps, so "until the next answer" would not cover the step after it.
  */
 export interface HealthTimers {
   now(): number;
@@ -33,8 +35,8 @@ export class WorkerHealth {
   private lastAnswer: number;
   private sent = 0;
   private answered = 0;
-  /** Pings numbered above this were sent after a long call began; until one is answered, be lenient. */
-  private busyFrom: number | null = null;
+  /** Long calls running now (load, a generation until its first token). */
+  private busyCalls = 0;
   private handle: unknown = null;
   /** True once the worker has answered at all: its script loaded and its module ran. */
   started = false;
@@ -67,17 +69,25 @@ export class WorkerHealth {
     this.handle = null;
   }
 
-  /** A call that may block the worker for one long pass (load, the prefill after generate) begins. */
-  busy(): void {
-    this.busyFrom ??= this.sent;
+  /** A call that may block the worker for long steps begins; call the returned function when it ends. */
+  busy(): () => void {
+    this.busyCalls++;
     this.lastAnswer = this.timers.now();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.busyCalls--;
+      // The strict limit counts from here, not from an answer that may be long ago.
+      this.lastAnswer = Math.max(this.lastAnswer, this.timers.now());
+    };
   }
 
   private tick(): void {
     const silent = this.timers.now() - this.lastAnswer;
     // Until its first answer the worker is still evaluating its modules (transformers.js and ORT are large, and a
     // busy machine parses slowly); a script that fails to load says so with an `error` event instead.
-    const limit = !this.started || this.busyFrom !== null ? this.busyHangMs : this.hangMs;
+    const limit = !this.started || this.busyCalls > 0 ? this.busyHangMs : this.hangMs;
     if (silent > limit) {
       this.stop();
       this.onHung(silent);
@@ -96,6 +106,5 @@ export class WorkerHealth {
     this.answered = Math.max(this.answered, seq);
     this.started = true;
     this.lastAnswer = this.timers.now();
-    if (this.busyFrom !== null && seq > this.busyFrom) this.busyFrom = null;
   }
 }

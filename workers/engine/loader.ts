@@ -8,7 +8,13 @@ import {
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
-import { checkExplicitDtype, chooseDtype, type DeviceCaps } from '../../common/dtype-policy';
+import {
+  adapterBufferLimit,
+  checkExplicitDtype,
+  chooseDtype,
+  largestTensorBytes,
+  type DeviceCaps,
+} from '../../common/dtype-policy';
 import { chooseBackend, chooseThreads, DTYPE_SUFFIX, weightBytesIn } from './backend';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import { EngineError, isEngineError } from './errors';
@@ -176,6 +182,21 @@ async function requireFiles(resolved: ResolvedSource, files: string[]): Promise<
   }
 }
 
+async function readLargestTensors(
+  resolved: ResolvedSource,
+  signal: AbortSignal,
+): Promise<Partial<Record<Dtype, number>>> {
+  try {
+    const read = createModelFetch(resolved.files, { signal, onProgress: () => undefined });
+    const response = await read(resolved.files.baseUrl + 'config.json');
+    if (!response.ok) return {};
+    return largestTensorBytes((await response.json()) as Record<string, unknown>);
+  } catch {
+    // transformers.js reads config.json next and names whatever is wrong with it.
+    return {};
+  }
+}
+
 async function loadOn(
   backend: Backend,
   dtype: Dtype,
@@ -214,9 +235,17 @@ export async function loadModel(
   }
   const available = spec.dtypes ? [...spec.dtypes] : resolved.available;
   const weightBytes = weightBytesIn([...(resolved.files.tree?.values() ?? [])].map((f) => [f.path, f.size] as const));
+  // On WebGPU one weight tensor must fit one GPU buffer: config.json (read through the same validating,
+  // caching fetch transformers.js uses next) gives the embedding's size before any weight is fetched.
+  const maxBufferBytes = choice.adapter ? adapterBufferLimit(choice.adapter) : undefined;
+  const largestTensor =
+    choice.backend === 'webgpu' && maxBufferBytes !== undefined ? await readLargestTensors(resolved, signal) : {};
   // Decided before the first weight byte is fetched: a file that cannot run is never downloaded.
   const pickDtype = (backend: Backend): { dtype: Dtype; reason: string } => {
-    const caps: DeviceCaps = { backend, shaderF16: choice.adapter?.shaderF16 ?? false };
+    const caps: DeviceCaps =
+      backend === 'webgpu'
+        ? { backend, shaderF16: choice.adapter?.shaderF16 ?? false, maxBufferBytes, largestTensor }
+        : { backend, shaderF16: false };
     const decision =
       spec.dtype && spec.dtype !== 'auto'
         ? checkExplicitDtype(spec.dtype, caps, weightBytes[spec.dtype])
@@ -224,9 +253,8 @@ export async function loadModel(
           ? chooseDtype(available, caps, weightBytes)
           : { ok: true as const, dtype: backend === 'wasm' ? ('q8' as const) : ('fp32' as const), reason: 'default' };
     if (decision.ok) return decision;
-    const explicit = spec.dtype && spec.dtype !== 'auto';
     throw new EngineError(
-      explicit && !decision.reason.includes('memory') ? 'UnsupportedDtype' : 'ModelTooLarge',
+      decision.kind === 'unsupported' ? 'UnsupportedDtype' : 'ModelTooLarge',
       `${resolved.displayId}: ${decision.reason}. Nothing was downloaded.`,
     );
   };
