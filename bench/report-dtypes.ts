@@ -3,6 +3,9 @@ import { chooseDtype } from '../common/dtype-policy';
 import { formatBytes } from '../common/format-bytes';
 import type { DtypeMeasure } from './measures/dtypes';
 
+/** `page.evaluate: UnsupportedDtype: /bench-models/x/: fp16 needs …` → `UnsupportedDtype: fp16 needs …`. */
+const shortError = (e: string) => e.replace(/^(?:page\.evaluate: )?(\w+): \/\S+\/: /, '$1: ').slice(0, 120);
+const threads = (r: DtypeMeasure) => (r.backend === 'webgpu' ? '—' : String(r.threads));
 const f = (v: number, digits = 1): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const range = (median: number, min: number, max: number, digits = 1) =>
   Number.isFinite(median) ? `**${f(median, digits)}** (${f(min, digits)}–${f(max, digits)})` : '—';
@@ -20,6 +23,13 @@ function policyCheck(rows: readonly DtypeMeasure[]): string[] {
     const ran = group.filter((r) => Number.isFinite(r.decodeTokPerS));
     if (ran.length === 0) continue;
     const backend = group[0]!.backend;
+    if (backend === 'webgpu' && group.some((r) => r.swiftShader)) {
+      lines.push(
+        `- ${config} ${replica}: not judged — SwiftShader runs the shaders on the CPU, so these rows prove the path ` +
+          "(and the shader-f16 refusals), not a GPU's speed; the WebGPU profile is a weight-bandwidth estimate",
+      );
+      continue;
+    }
     const sizes = Object.fromEntries(group.map((r) => [r.dtype, r.fileBytes]));
     const pick = chooseDtype(
       group.map((r) => r.dtype),
@@ -51,8 +61,8 @@ export function renderDtypes(rows: readonly DtypeMeasure[], heading = '## Dtype 
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) =>
       r.error
-        ? `| ${r.backend} | ${r.threads} | ${r.replica} | ${r.dtype} | ${formatBytes(r.fileBytes)} | — | — | — | ${r.error.slice(0, 120)} | — |`
-        : `| ${r.backend} | ${r.threads} | ${r.replica} | ${r.dtype} | ${formatBytes(r.fileBytes)} | ${f(r.loadMs, 0)} | ` +
+        ? `| ${r.backend} | ${threads(r)} | ${r.replica} | ${r.dtype} | ${formatBytes(r.fileBytes)} | — | — | — | refused: ${shortError(r.error)} | — |`
+        : `| ${r.backend} | ${threads(r)} | ${r.replica} | ${r.dtype} | ${formatBytes(r.fileBytes)} | ${f(r.loadMs, 0)} | ` +
           `${formatBytes(r.peakBytes)} (${f(r.peakBytes / r.fileBytes, 1)}×) | ${range(r.prefillTokPerS, r.prefillMin, r.prefillMax, 0)} | ` +
           `${range(r.decodeTokPerS, r.decodeMin, r.decodeMax)} | ${f(r.decodeTokPerS / fp32(r), 2)} |`,
     ),

@@ -9,28 +9,36 @@ import { formatBytes } from './format-bytes';
 export interface DtypeProfile {
   /** Decode time per token relative to fp32 on the same backend (lower is faster). */
   relativeTime: number;
-  /** Peak memory of the process heap relative to the weight files' size. */
+  /** The same for models past LARGE_MODEL_PARAMS, where it differs (int8 GEMV turns compute-bound on WASM). */
+  largeRelativeTime?: number;
+  /** Peak memory of the heap the backend is limited by (wasm32's), relative to the weight files' size. */
   peakFactor: number;
   /** Where the figure comes from, for the reason shown to the user. */
   source: 'measured' | 'estimated';
 }
 
+/** Past this many parameters the large-matrix figures apply (between SmolLM2-360M and Llama-3.2-1B). */
+export const LARGE_MODEL_PARAMS = 800e6;
+
 /**
- * WASM, onnxruntime-web 1.31 on a 2-core x64 machine (../shared/notes/real-hub-exports.md and
- * `npm run bench`): fp16 ≈ fp32 time at half the bytes; the real q8 form (DynamicQuantizeLinear +
- * MatMulInteger) ≈ fp32 on small matrices, 1.5–2× on large ones; MatMulNBits (q4) dequantizes all
- * of B to fp32 on every call in WASM, 7–16× slower end to end. The renderer peaked at 4.3× the
- * fp32 file (several copies of the weights exist while the session is built).
+ * WASM, onnxruntime-web 1.31 on a 2-core x64 machine: `npm run bench -- --only dtypes` on the
+ * SmolLM2-135M-shaped replica (README "Dtype forms"): q8 (DynamicQuantizeLinear + MatMulInteger)
+ * decoded 1.4–1.9× faster than fp32, fp16 1.03–1.25×, q4 (MatMulNBits, which dequantizes all of B
+ * on every call in WASM) 3.3–3.8× slower. On Llama-3.2-1B-sized matrices the kernel benchmark in
+ * ../shared/notes/real-hub-exports.md has q8 1.5–2× slower than fp32 instead, hence largeRelativeTime.
+ * Peak: renderer RSS measured 220 MB + 4.0× the file, but most of that is JS-side copies outside
+ * the wasm32 heap; the heap itself holds the model bytes and its initializers while the session is
+ * built, about 2× (estimated: no per-heap figure can be read from outside the worker).
  */
 const WASM: Record<Dtype, DtypeProfile> = {
-  fp32: { relativeTime: 1, peakFactor: 4.3, source: 'measured' },
-  fp16: { relativeTime: 1, peakFactor: 4.3, source: 'measured' },
-  q8: { relativeTime: 1.3, peakFactor: 4.3, source: 'measured' },
-  int8: { relativeTime: 1.3, peakFactor: 4.3, source: 'estimated' },
-  uint8: { relativeTime: 1.3, peakFactor: 4.3, source: 'estimated' },
-  q4: { relativeTime: 7, peakFactor: 4.3, source: 'measured' },
-  q4f16: { relativeTime: 8, peakFactor: 4.3, source: 'estimated' },
-  bnb4: { relativeTime: 8, peakFactor: 4.3, source: 'estimated' },
+  fp32: { relativeTime: 1, peakFactor: 2, source: 'measured' },
+  fp16: { relativeTime: 0.95, peakFactor: 2, source: 'measured' },
+  q8: { relativeTime: 0.7, largeRelativeTime: 1.6, peakFactor: 2, source: 'measured' },
+  int8: { relativeTime: 0.7, largeRelativeTime: 1.6, peakFactor: 2, source: 'estimated' },
+  uint8: { relativeTime: 0.7, largeRelativeTime: 1.6, peakFactor: 2, source: 'estimated' },
+  q4: { relativeTime: 3.5, peakFactor: 2, source: 'measured' },
+  q4f16: { relativeTime: 4, peakFactor: 2, source: 'estimated' },
+  bnb4: { relativeTime: 4, peakFactor: 2, source: 'estimated' },
 };
 
 /**
@@ -150,6 +158,27 @@ export function memoryReason(dtype: Dtype, weightBytes: number | undefined, caps
   );
 }
 
+/** Bytes per parameter of each file form (q4: 4-bit weights plus a scale per 32, and fp32 embeddings). */
+const BYTES_PER_PARAM: Record<Dtype, number> = {
+  fp32: 4,
+  fp16: 2,
+  q8: 1,
+  int8: 1,
+  uint8: 1,
+  q4: 0.75,
+  q4f16: 0.55,
+  bnb4: 0.75,
+};
+
+/** The model's parameter count, from whichever file sizes are known (fp32 first: the exact one). */
+export function estimateParams(weightBytes: Partial<Record<Dtype, number>>): number | null {
+  for (const dtype of ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'bnb4', 'q4f16'] as const) {
+    const bytes = weightBytes[dtype];
+    if (bytes) return bytes / BYTES_PER_PARAM[dtype];
+  }
+  return null;
+}
+
 /**
  * The `auto` choice: the fastest runnable form that fits in memory, by the profile table, so a form
  * that measured 2× (or 7×) slower is never picked while a faster file fits; among forms of equal
@@ -163,6 +192,9 @@ export function chooseDtype(
   if (available.length === 0)
     return { ok: false, kind: 'unsupported', reason: 'the repo has no ONNX weight file under onnx/' };
   const profiles = DTYPE_PROFILES[caps.backend];
+  const large = (estimateParams(weightBytes) ?? 0) > LARGE_MODEL_PARAMS;
+  const time = (d: Dtype) =>
+    large ? (profiles[d].largeRelativeTime ?? profiles[d].relativeTime) : profiles[d].relativeTime;
   const runnable = available.filter((d) => unsupportedReason(d, caps) === null);
   if (runnable.length === 0)
     return { ok: false, kind: 'unsupported', reason: unsupportedReason(available[0] as Dtype, caps) ?? '' };
@@ -176,12 +208,12 @@ export function chooseDtype(
     };
   }
   const bySpeed = (a: Dtype, b: Dtype) =>
-    profiles[a].relativeTime - profiles[b].relativeTime || (weightBytes[a] ?? Infinity) - (weightBytes[b] ?? Infinity);
+    time(a) - time(b) || (weightBytes[a] ?? Infinity) - (weightBytes[b] ?? Infinity);
   const dtype = [...fitting].sort(bySpeed)[0] as Dtype;
   const fastest = [...runnable].sort(bySpeed)[0] as Dtype;
   const where = caps.backend === 'wasm' ? 'this CPU' : 'this GPU';
   const reason =
-    profiles[fastest].relativeTime < profiles[dtype].relativeTime
+    time(fastest) < time(dtype)
       ? `${dtype} · ${fastest} would be faster but does not fit in memory`
       : profiles[dtype].source === 'measured'
         ? `${dtype} · fastest on ${where} for this model (measured)`

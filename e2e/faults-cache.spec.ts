@@ -14,7 +14,7 @@ import {
  * and a proxy's HTML page labelled as a binary each end in a working load or a named error, never a corrupt entry.
  */
 
-const ONNX = 'onnx/model.onnx'; // what WASM auto loads for this model (fp32: the fastest measured form on WASM)
+const ONNX = 'onnx/model_quantized.onnx'; // what WASM auto loads for this model (q8: the fastest measured form on WASM)
 
 async function openHarness(page: Page) {
   await page.goto('/?harness');

@@ -24,6 +24,8 @@ export interface DtypeMeasure {
   dtype: Dtype;
   /** Weight bytes on disk (the .onnx file plus any external data). */
   fileBytes: number;
+  /** The WebGPU adapter is SwiftShader (a CPU rasterizer): its speeds say nothing about a GPU. */
+  swiftShader: boolean;
   /** Set when the engine refused or failed the load; the other figures are then NaN. */
   error: string | null;
   loadMs: number;
@@ -108,6 +110,7 @@ export async function runDtypes(
         replica: form.replica,
         dtype: form.dtype,
         fileBytes: fileBytes(form.replica, form.dtype),
+        swiftShader: false,
         error: null,
         loadMs: NaN,
         peakBytes: NaN,
@@ -137,6 +140,7 @@ export async function runDtypes(
         measure.loadMs = value.wallMs;
         measure.peakBytes = peakBytes;
         measure.threads = value.result.threads;
+        measure.swiftShader = /swiftshader/i.test(JSON.stringify(value.result.adapter ?? ''));
         loaded.push({ form, page, measure });
         log(`${config.name} ${form.replica} ${form.dtype}: loaded in ${value.wallMs.toFixed(0)} ms`);
       } catch (error) {
