@@ -149,7 +149,7 @@ mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = results.startedAt.replace(/[:.]/g, '-');
 writeFileSync(`${RESULTS_DIR}/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
 if (dtypes.length > 0) {
-  const table = renderDtypes(dtypes, `## Dtype forms (${results.mode}, ${results.startedAt})`);
+  const table = renderDtypes(dtypes, `#### Latest dtype run (${results.mode}, ${results.startedAt})`);
   writeFileSync(`${RESULTS_DIR}/dtypes-latest.md`, `${table}\n`);
   writeFileSync(`${RESULTS_DIR}/${stamp}-dtypes.json`, `${JSON.stringify(dtypes, null, 2)}\n`);
   log(
@@ -166,5 +166,5 @@ if (only === 'dtypes') {
   writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
 }
 log(
-  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
+  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : only === 'dtypes' ? 'dtypes-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
 );
