@@ -22,6 +22,10 @@ export const ENGINE_ERROR_NAMES = [
   /** No file of the model fits in the memory the backend can address. */
   'ModelTooLarge',
   'GenerationError',
+  /** A JSON schema the grammar engine cannot compile (says which keyword/path). */
+  'InvalidSchema',
+  /** The grammar engine (xgrammar wasm) failed to start. */
+  'GrammarUnavailable',
 ] as const;
 
 export type EngineErrorName = (typeof ENGINE_ERROR_NAMES)[number];
