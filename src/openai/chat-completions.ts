@@ -5,6 +5,7 @@ import { ChunkEncoder, completionUsage, openAiFinishReason, SSE_DONE, sseEvent }
 import { CompletionRun, collectRun } from './completion-run';
 import { engineErrorToOpenAi, errorResponse } from './errors';
 import type { ChatCall } from './request';
+import { abortError } from './request-body';
 
 export interface CompletionContext {
   engine: EngineApi;
@@ -16,8 +17,6 @@ export interface CompletionContext {
   /** Subscribes to the engine's worker dying mid-request (the worker engine has it; the fake does not). */
   onCrash?: (listener: (error: Error) => void) => () => void;
 }
-
-export const abortError = (): DOMException => new DOMException('The request was aborted.', 'AbortError');
 
 /** Starts the engine and answers `/v1/chat/completions`, streaming or whole. Engine refusals become HTTP errors. */
 export async function runChatCompletion(call: ChatCall, ctx: CompletionContext): Promise<Response> {

@@ -1,8 +1,9 @@
 import type { Model } from 'openai/resources/models';
 import type { EngineApi } from '../../workers/protocol';
-import { abortError, runChatCompletion } from './chat-completions';
+import { runChatCompletion } from './chat-completions';
 import { errorResponse, invalidRequest, openAiError } from './errors';
 import { parseChatRequest } from './request';
+import { abortError, requestBodyText, requestTarget } from './request-body';
 
 /**
  * The in-page OpenAI-compatible API: a function with `fetch`'s signature that answers
@@ -25,15 +26,6 @@ const ROUTE = /\/v1\/(chat\/completions|models)(?:\/([^/]+))?\/?$/;
 
 let sequence = 0;
 const newCompletionId = () => `chatcmpl-${Date.now().toString(36)}${(++sequence).toString(36)}`;
-
-async function bodyText(input: RequestInfo | URL, init: RequestInit | undefined): Promise<string | null> {
-  const body = init?.body;
-  if (typeof body === 'string') return body;
-  if (body instanceof Uint8Array || body instanceof ArrayBuffer) return new TextDecoder().decode(body);
-  if (body instanceof Blob) return body.text();
-  if (body === undefined || body === null) return input instanceof Request ? input.text() : '';
-  return null;
-}
 
 function modelObject(id: string, created: number): Model {
   return { id, object: 'model', created, owned_by: 'typewriter' };
@@ -62,14 +54,10 @@ export function createOpenAiFetch(options: OpenAiFetchOptions): FetchLike {
   return async function typewriterFetch(input, init) {
     const signal = init?.signal ?? (input instanceof Request ? input.signal : null);
     if (signal?.aborted) throw abortError();
-    const href = input instanceof Request ? input.url : String(input);
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    let path: string;
-    try {
-      path = new URL(href, 'http://typewriter.local/').pathname;
-    } catch {
-      return errorResponse(invalidRequest(`Invalid URL ${JSON.stringify(href)}.`, null, 'invalid_url'));
-    }
+    const target = requestTarget(input, init);
+    if (!target)
+      return errorResponse(invalidRequest(`Invalid URL ${JSON.stringify(String(input))}.`, null, 'invalid_url'));
+    const { method, path } = target;
     const route = ROUTE.exec(path);
     const wrongMethod = (allowed: string) =>
       errorResponse(
@@ -109,7 +97,7 @@ export function createOpenAiFetch(options: OpenAiFetchOptions): FetchLike {
       return errorResponse(openAiError(404, 'not_found_error', `Unknown request URL: ${path}.`));
     if (method !== 'POST') return wrongMethod('POST');
 
-    const text = await bodyText(input, init);
+    const text = await requestBodyText(input, init);
     if (text === null)
       return errorResponse(invalidRequest('The request body must be JSON text.', null, 'invalid_body'));
     if (text.length > MAX_BODY_CHARS) {
