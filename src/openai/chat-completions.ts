@@ -5,7 +5,7 @@ import { ChunkEncoder, completionUsage, openAiFinishReason, SSE_DONE, sseEvent }
 import { CompletionRun, collectRun } from './completion-run';
 import { engineErrorToOpenAi, errorResponse } from './errors';
 import type { ChatCall } from './request';
-import { abortError } from './request-body';
+import { abortError } from '../embed/fetch-request';
 
 export interface CompletionContext {
   engine: EngineApi;

@@ -3,7 +3,7 @@ import type { EngineApi } from '../../workers/protocol';
 import { runChatCompletion } from './chat-completions';
 import { errorResponse, invalidRequest, openAiError } from './errors';
 import { parseChatRequest } from './request';
-import { abortError, requestBodyText, requestTarget } from './request-body';
+import { abortError, requestBodyText, requestTarget } from '../embed/fetch-request';
 
 /**
  * The in-page OpenAI-compatible API: a function with `fetch`'s signature that answers

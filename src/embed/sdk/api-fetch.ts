@@ -1,4 +1,4 @@
-import { abortError, requestBodyText, requestTarget } from '../../openai/request-body';
+import { abortError, requestBodyText, requestTarget } from '../fetch-request';
 import type {
   HostFetchAbortMessage,
   HostFetchMessage,

@@ -1,3 +1,4 @@
+/** Shared by the SDK's `fetch` (which must build from src/embed alone) and the in-page API in src/openai. */
 /** A `fetch` call's request body as text (the official client sends a string), or null for a stream or form. */
 export async function requestBodyText(input: RequestInfo | URL, init: RequestInit | undefined): Promise<string | null> {
   const body = init?.body;
