@@ -280,6 +280,28 @@ test.describe('OpenAI-compatible API in the app, with the official client', () =
     expect(error?.message).toContain("'logprobs'");
     expect(error?.message).toContain("'n' (only n=1");
   });
+
+  test('the Developer panel shows a snippet for the loaded model that runs as written', async () => {
+    await page.getByRole('button', { name: 'Developer' }).click();
+    const dialog = page.getByRole('dialog', { name: 'OpenAI-compatible API' });
+    const snippet = dialog.getByRole('textbox', { name: 'API snippet' });
+    const code = await snippet.inputValue();
+    const model = await page.evaluate(
+      async () => (await (window as unknown as PageWindow).__typewriter.engine.status()).model?.modelId,
+    );
+    expect(code).toContain(
+      "new OpenAI({ baseURL: 'http://typewriter.local/v1', apiKey: 'local', fetch: typewriter.fetch, dangerouslyAllowBrowser: true })",
+    );
+    expect(code).toContain(`model: ${JSON.stringify(model)}`);
+    await expect(dialog.getByRole('button', { name: 'Copy API snippet' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // Run it: only the import line is swapped for the bundle already in the page.
+    const logged: string[] = [];
+    page.on('console', (m) => logged.push(m.text()));
+    const body = code.replace("import OpenAI from 'openai';", 'const OpenAI = window.OpenAIModule.default;');
+    await page.evaluate(`(async () => { ${body} })()`);
+    expect(logged.some((line) => line.includes('completion_tokens'))).toBe(true);
+  });
 });
 
 test('the same through the embed SDK from a page on another origin', async ({ browser }) => {
