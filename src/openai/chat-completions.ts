@@ -36,6 +36,12 @@ export async function runChatCompletion(call: ChatCall, ctx: CompletionContext):
     ctx.signal?.removeEventListener('abort', onAbort);
     unwatch();
   };
+  const failed = await run.begin();
+  if (failed || ctx.signal?.aborted) {
+    cleanup();
+    if (failed) return errorResponse(engineErrorToOpenAi(failed));
+    throw abortError();
+  }
   if (!call.stream) {
     try {
       return await wholeCompletion(call, ctx, run);

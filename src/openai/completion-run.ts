@@ -37,8 +37,27 @@ export class CompletionRun {
     return this.finished;
   }
 
+  /**
+   * Reads up to the engine's `start` event, so that a failure before it (the KV cache could not be
+   * prepared, say) is still an HTTP error rather than an event inside a 200 stream. Null once started.
+   */
+  async begin(): Promise<NamedError | null> {
+    while (!this.finished && !this.started) {
+      const pieces = await this.next();
+      const failed = pieces.find((p) => p.type === 'error');
+      if (failed) return failed.error;
+      this.early.push(...pieces);
+    }
+    return null;
+  }
+
+  private started = false;
+  /** Pieces read while waiting for `start` (none in practice): handed out first. */
+  private readonly early: RunPiece[] = [];
+
   /** The next pieces (at least one unless the run is over); `[]` only after the end. */
   async next(): Promise<RunPiece[]> {
+    if (this.early.length > 0) return this.early.splice(0);
     while (!this.finished) {
       let event: StreamEvent | undefined;
       try {
@@ -74,6 +93,7 @@ export class CompletionRun {
   private handle(event: StreamEvent): RunPiece[] {
     switch (event.type) {
       case 'start':
+        this.started = true;
         this.counts.promptTokens = event.promptTokens;
         this.counts.cachedTokens = event.reusedTokens ?? 0;
         return [];

@@ -1,6 +1,6 @@
 import OpenAI, { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { describe, expect, it } from 'vitest';
-import type { GenerateRequest } from '../../workers/protocol';
+import type { GenerateRequest, StreamEvent } from '../../workers/protocol';
 import { FakeEngine, type FakeEngineOptions } from '../engine/fake-engine';
 import { createOpenAiFetch } from './fetch';
 
@@ -255,6 +255,36 @@ describe('in-page OpenAI fetch, driven by the official client', () => {
         { role: 'tool', content: '12°C', toolCallId: 'c1' },
       ],
     });
+  });
+
+  it('reports an engine error that comes before the start event as an HTTP error, not a 200 stream', async () => {
+    class FailingEngine extends FakeEngine {
+      override async generate(): Promise<ReadableStream<StreamEvent>> {
+        return new ReadableStream<StreamEvent>({
+          start(controller) {
+            controller.enqueue({
+              type: 'error',
+              name: 'GenerationError',
+              message: 'The KV cache could not be prepared.',
+            });
+            controller.close();
+          },
+        });
+      }
+    }
+    const engine = new FailingEngine();
+    await engine.load({ source: { kind: 'hub', id: MODEL } });
+    const client = new OpenAI({
+      baseURL: 'http://typewriter.local/v1',
+      apiKey: 'local',
+      fetch: createOpenAiFetch({ engine }),
+    });
+    const error = await client.chat.completions
+      .create({ model: MODEL, messages: user, stream: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as InternalServerError).status).toBe(500);
+    expect((error as InternalServerError).message).toContain('GenerationError: The KV cache could not be prepared.');
   });
 
   it('answers unknown URLs and methods in OpenAI error shape', async () => {
