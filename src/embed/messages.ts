@@ -8,7 +8,8 @@ const ID = /^[\w.:-]{1,128}$/;
 const MAX_TEXT = 1_000_000;
 /** An API request body: a conversation of up to MAX_TEXT characters plus its JSON (tools, schemas). */
 export const MAX_FETCH_BODY = 4_000_000;
-const API_PATH = /^\/v1\/[\w./-]{1,200}$/;
+/** `/v1/` and URL-safe segments (model ids arrive percent-encoded); no `.` or `..` segments. */
+const API_PATH = /^\/v1(?:\/(?!\.\.?(?:\/|$))[\w.%~-]+){1,8}\/?$/;
 /** Response headers the widget forwards to the SDK's `fetch`. */
 export const FORWARDED_HEADERS = ['content-type', 'x-request-id', 'x-should-retry'] as const;
 

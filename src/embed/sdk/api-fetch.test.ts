@@ -52,6 +52,8 @@ describe("the SDK's fetch over the widget protocol", () => {
   it('carries HTTP errors with their status, and lists models', async () => {
     const { client } = await wire();
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(['test/model']);
+    // A Hub id's slash arrives percent-encoded in the path, which the widget's path check allows.
+    expect((await client.models.retrieve('test/model')).id).toBe('test/model');
     const error = await client.chat.completions
       .create({ model: 'test/model', messages: [{ role: 'user', content: 'x' }], top_logprobs: 2 })
       .catch((e: unknown) => e);
