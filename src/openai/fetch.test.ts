@@ -257,6 +257,27 @@ describe('in-page OpenAI fetch, driven by the official client', () => {
     });
   });
 
+  it("satisfies the client's own stream accumulator (chat.completions.stream → finalChatCompletion)", async () => {
+    const script = ['Sure.', '<tool_call>\n{"name": "lookup", "arguments": {"q": "ü"}}\n</tool_call>'];
+    const { client } = await setup({ script });
+    const stream = client.chat.completions.stream({
+      model: MODEL,
+      messages: user,
+      tools: [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }],
+      stream_options: { include_usage: true },
+    });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]).toMatchObject({
+      finish_reason: 'tool_calls',
+      message: {
+        role: 'assistant',
+        content: 'Sure.',
+        tool_calls: [{ function: { name: 'lookup', arguments: '{"q":"ü"}' } }],
+      },
+    });
+    expect(final.usage?.completion_tokens).toBe(2);
+  });
+
   it('reports an engine error that comes before the start event as an HTTP error, not a 200 stream', async () => {
     class FailingEngine extends FakeEngine {
       override async generate(): Promise<ReadableStream<StreamEvent>> {
