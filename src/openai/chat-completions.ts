@@ -31,7 +31,7 @@ export async function runChatCompletion(call: ChatCall, ctx: CompletionContext):
   // The caller's AbortSignal is our Stop, whether the body is being read or not.
   const onAbort = () => run.stop();
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  const unwatch = ctx.onCrash?.(() => run.stop()) ?? (() => {});
+  const unwatch = ctx.onCrash?.((error) => run.abandon(error)) ?? (() => {});
   const cleanup = () => {
     ctx.signal?.removeEventListener('abort', onAbort);
     unwatch();
@@ -113,6 +113,7 @@ function streamingCompletion(
   };
   ctx.signal?.addEventListener('abort', onAbort, { once: true });
 
+  let cancelled = false;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controllerRef = controller;
@@ -120,7 +121,7 @@ function streamingCompletion(
     },
     async pull(controller) {
       const pieces = await run.next();
-      if (ctx.signal?.aborted) return;
+      if (ctx.signal?.aborted || cancelled) return;
       let out = '';
       let finished = pieces.length === 0;
       for (const piece of pieces) {
@@ -148,6 +149,7 @@ function streamingCompletion(
       }
     },
     cancel() {
+      cancelled = true;
       // The reader gave up (e.g. `break` out of the client's loop): that is a Stop too.
       run.stop();
       cleanup();

@@ -68,6 +68,7 @@ export class CompletionRun {
       }
       // Stop's drain and the body's pull may both be reading: whoever saw the end has handled it.
       if (this.finished) return [];
+      if (!event && this.crash) return this.end({ type: 'error', error: this.crash });
       if (!event) {
         const error = { name: 'GenerationError', message: 'The token stream ended without a result. Send again.' };
         return this.end({ type: 'error', error });
@@ -84,6 +85,15 @@ export class CompletionRun {
     this.stopped = true;
     void this.engine.stop().catch(() => {});
     void this.drain();
+  }
+
+  private crash: NamedError | null = null;
+
+  /** The worker died: its stream will never end by itself, so end it here with the crash as the error. */
+  abandon(error: unknown): void {
+    if (this.finished) return;
+    this.crash = describeError(error);
+    void this.reader.cancel().catch(() => {});
   }
 
   private async drain(): Promise<void> {

@@ -1,4 +1,4 @@
-import OpenAI, { BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
+import OpenAI, { APIError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { describe, expect, it } from 'vitest';
 import type { GenerateRequest, StreamEvent } from '../../workers/protocol';
 import { FakeEngine, type FakeEngineOptions } from '../engine/fake-engine';
@@ -306,6 +306,36 @@ describe('in-page OpenAI fetch, driven by the official client', () => {
     expect(error).toBeInstanceOf(InternalServerError);
     expect((error as InternalServerError).status).toBe(500);
     expect((error as InternalServerError).message).toContain('GenerationError: The KV cache could not be prepared.');
+  });
+
+  it('ends a stream with a WorkerCrashed error event when the worker dies, instead of hanging', async () => {
+    class HangingEngine extends FakeEngine {
+      override async generate(): Promise<ReadableStream<StreamEvent>> {
+        return new ReadableStream<StreamEvent>({
+          start(controller) {
+            controller.enqueue({ type: 'start', requestId: 'r', promptTokens: 3, maxTokens: 9, timestamp: 0 });
+            controller.enqueue({ type: 'token', id: 1, text: 'Hi', index: 0, timestamp: 0 });
+            // ...and nothing more: a dead worker's stream never ends.
+          },
+        });
+      }
+    }
+    const engine = new HangingEngine();
+    await engine.load({ source: { kind: 'hub', id: MODEL } });
+    let crash: (error: Error) => void = () => {};
+    const fetch = createOpenAiFetch({ engine, onCrash: (listener) => ((crash = listener), () => {}) });
+    const client = new OpenAI({ baseURL: 'http://typewriter.local/v1', apiKey: 'local', fetch });
+    const stream = await client.chat.completions.create({ model: MODEL, messages: user, stream: true });
+    let text = '';
+    const error = await (async () => {
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (text === 'Hi') crash(Object.assign(new Error('The engine worker crashed.'), { name: 'WorkerCrashed' }));
+      }
+    })().catch((e: unknown) => e);
+    expect(text).toBe('Hi');
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).message).toContain('WorkerCrashed: The engine worker crashed.');
   });
 
   it('answers unknown URLs and methods in OpenAI error shape', async () => {
