@@ -84,7 +84,7 @@ export interface LoadResult {
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
-  /** Assistant turns: the function calls this turn made (OpenAI `tool_calls`), rendered through the template. */
+  /** Assistant turns: the tool calls it made (rendered through the chat template's `tool_calls`). */
   toolCalls?: readonly { id: string; name: string; arguments: string }[];
   /** Tool turns: the id of the call this message answers. */
   toolCallId?: string;
