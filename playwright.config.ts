@@ -31,6 +31,8 @@ export default defineConfig({
     {
       command: `npx vite preview --port ${APP_PORT} --strictPort --outDir ${dist}`,
       url: `http://localhost:${APP_PORT}`,
+      // The CSP's connect-src names the model hosts: here the mock Hub (both spellings the specs use).
+      env: { TW_MODEL_HOSTS: `http://localhost:${HUB_PORT} http://127.0.0.1:${HUB_PORT}` },
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },

@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
+import { cspPlugin } from './scripts/csp-plugin';
 
 /** Cross-origin isolation turns on multi-threaded WASM. The embed path must work without it. */
 const isolationHeaders = {
@@ -39,7 +40,9 @@ const pwa = VitePWA({
   workbox: {
     globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico,webmanifest}', 'models/demo/**/*.{json,onnx}'],
     // eos-test is a test fixture, not something a user runs offline.
-    globIgnores: ['models/eos-test/**'],
+    globIgnores: ['models/eos-test/**', 'sw-csp.js'],
+    // Puts the deploy's CSP on the navigations the service worker answers (scripts/csp-plugin.ts).
+    importScripts: ['sw-csp.js'],
     // ORT's asyncify .wasm is ~27 MB.
     maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
     // Only real page navigations get the shell; a missing asset or model file stays a 404.
@@ -55,7 +58,7 @@ const pwa = VitePWA({
 export default defineConfig({
   // 'mpa' answers missing files with 404; 'spa' would answer index.html, which transformers.js would parse as a model file.
   appType: 'mpa',
-  plugins: [react(), pwa],
+  plugins: [react(), pwa, cspPlugin()],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },

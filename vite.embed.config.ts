@@ -22,7 +22,8 @@ function declarations(): Plugin {
         declaration: true,
         emitDeclarationOnly: true,
         outDir: typesDir,
-        rootDir: resolve(root, 'src/embed'),
+        // The SDK shares its checks with the widget, and those use the engine's limits from common/.
+        rootDir: root,
         strict: true,
         skipLibCheck: true,
         target: ts.ScriptTarget.ES2022,
@@ -47,11 +48,14 @@ function declarations(): Plugin {
       const types = (path: string) => `./${relative(outDir, join(typesDir, path)).replaceAll('\\', '/')}`;
       writeFileSync(
         join(outDir, 'typewriter-embed.d.ts'),
-        `export * from '${types('sdk/index')}';\n\n` +
+        `export * from '${types('src/embed/sdk/index')}';\n\n` +
           `declare global {\n  /** The script build's global. */\n` +
-          `  var Typewriter: typeof import('${types('sdk/index')}');\n}\n`,
+          `  var Typewriter: typeof import('${types('src/embed/sdk/index')}');\n}\n`,
       );
-      writeFileSync(join(outDir, 'typewriter-embed-protocol.d.ts'), `export type * from '${types('protocol')}';\n`);
+      writeFileSync(
+        join(outDir, 'typewriter-embed-protocol.d.ts'),
+        `export type * from '${types('src/embed/protocol')}';\n`,
+      );
     },
   };
 }

@@ -27,7 +27,7 @@ function model(name: string, dtype: BenchModel['dtype'], url: string, folder: st
 }
 
 /** Generates a replica into bench/models unless an up-to-date copy is there (the generator checks its hash). */
-function ensureReplica(name: string, log: (line: string) => void): void {
+export function ensureReplica(name: string, log: (line: string) => void): void {
   const result = generateModel(findSpec(name), MODELS_DIR);
   log(`${name}: ${result.skipped ? 'up to date' : `generated in ${result.seconds.toFixed(1)} s`}`);
 }

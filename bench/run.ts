@@ -17,11 +17,13 @@ import { renderChart } from './chart';
 import { machineInfo } from './machine';
 import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/backend-runs';
 import { runKvCache, type KvCacheMeasure } from './measures/kv-cache';
+import { runDtypes, type DtypeForm, type DtypeMeasure } from './measures/dtypes';
 import { runMemory } from './measures/memory';
 import { runPipeline } from './measures/pipeline';
 import { runResponsiveness } from './measures/responsiveness';
-import { benchModels, MODELS_DIR } from './models';
+import { benchModels, ensureReplica, MODELS_DIR } from './models';
 import { renderMarkdown, type BenchResults } from './report';
+import { renderDtypes, writeDtypeTableIntoReadme } from './report-dtypes';
 import { startServer } from './server';
 import { DRAFT_TOKENS } from '../workers/engine/speculation';
 
@@ -33,7 +35,11 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const quick = values.quick ?? false;
-/** `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run. */
+/**
+ * `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run.
+ * `--only dtypes`: just the dtype table (every form of the 135M-shaped replica on WASM 1/N threads, the
+ * tiny replica on WebGPU), into bench/results/dtypes-latest.md and the README.
+ */
 const only = values.only ?? null;
 const started = Date.now();
 const log = (line: string) =>
@@ -43,7 +49,19 @@ if (!existsSync(`${APP_DIR}/index.html`) || !existsSync(`${APP_DIR}/models/demo/
   log(`building the app into ${APP_DIR}`);
   execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
 }
-const models = benchModels(quick, APP_DIR, log);
+const models = only === 'dtypes' ? [] : benchModels(quick, APP_DIR, log);
+// The real repo (SmolLM2-135M-Instruct) is GenAI-form without q8; the Optimum-form replica has all four WASM forms.
+const WASM_FORMS: DtypeForm[] = [
+  ...(['fp32', 'fp16', 'q8', 'q4'] as const).map((dtype) => ({ replica: 'smollm2-135m-optimum', dtype })),
+  ...(quick ? [] : (['fp32', 'q4'] as const).map((dtype) => ({ replica: 'smollm2-135m-genai', dtype }))),
+];
+const GPU_FORMS: DtypeForm[] = (['fp32', 'fp16', 'q4', 'q4f16'] as const).map((dtype) => ({
+  replica: 'smollm2-135m-instruct-tiny',
+  dtype,
+}));
+const runsDtypes = only === null || only === 'dtypes';
+if (runsDtypes)
+  for (const replica of new Set([...WASM_FORMS, ...GPU_FORMS].map((f) => f.replica))) ensureReplica(replica, log);
 const server = await startServer(PORT, APP_DIR, MODELS_DIR);
 log(`serving ${APP_DIR} and ${MODELS_DIR} at ${server.origin}`);
 
@@ -69,6 +87,8 @@ const results: BenchResults = {
   memory: null,
   kvCache: [],
 };
+const dtypes: DtypeMeasure[] = [];
+const dtypeOptions = { tokens: quick ? 16 : 48, rounds: quick ? 3 : 5 };
 
 const tokensFor = (m: { name: string }) => (m.name === 'demo' ? (quick ? 256 : 512) : quick ? 32 : 96);
 let wasmBrowser: Browser | null = null;
@@ -83,31 +103,39 @@ try {
   const speed: SpeedMeasure[] = [];
   const kv: KvCacheMeasure[] = [];
   const kvOptions = { quick, draftTokens: DRAFT_TOKENS };
-  if (only !== 'kv') {
+  if (runsDtypes) {
+    for (const config of configs)
+      dtypes.push(...(await runDtypes(wasmBrowser, config, WASM_FORMS, server, dtypeOptions, log)));
+  }
+  if (only === null) {
     for (const config of configs)
       speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
     results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
     results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
     results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
   }
-  kv.push(
-    ...(await runKvCache(
-      wasmBrowser,
-      { name: 'wasm-1t', backend: 'wasm', threads: 1 },
-      models,
-      server,
-      kvOptions,
-      log,
-    )),
-  );
+  if (only === null || only === 'kv')
+    kv.push(
+      ...(await runKvCache(
+        wasmBrowser,
+        { name: 'wasm-1t', backend: 'wasm', threads: 1 },
+        models,
+        server,
+        kvOptions,
+        log,
+      )),
+    );
   await wasmBrowser.close();
   wasmBrowser = null;
 
   gpuBrowser = await launch('webgpu');
   const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
-  if (only !== 'kv')
+  if (runsDtypes)
+    dtypes.push(...(await runDtypes(gpuBrowser, gpu, GPU_FORMS, server, { ...dtypeOptions, tokens: 8 }, log)));
+  if (only === null)
     speed.push(...(await runBackend(gpu, models, server, () => (quick ? 24 : 64), quick ? 2 : 3, log)));
-  kv.push(...(await runKvCache(gpuBrowser, { name: 'webgpu', backend: 'webgpu' }, models, server, kvOptions, log)));
+  if (only === null || only === 'kv')
+    kv.push(...(await runKvCache(gpuBrowser, { name: 'webgpu', backend: 'webgpu' }, models, server, kvOptions, log)));
   results.speed = speed;
   results.kvCache = kv;
 } finally {
@@ -120,7 +148,17 @@ results.durationS = (Date.now() - started) / 1000;
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = results.startedAt.replace(/[:.]/g, '-');
 writeFileSync(`${RESULTS_DIR}/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
-if (only === 'kv') {
+if (dtypes.length > 0) {
+  const table = renderDtypes(dtypes, `## Dtype forms (${results.mode}, ${results.startedAt})`);
+  writeFileSync(`${RESULTS_DIR}/dtypes-latest.md`, `${table}\n`);
+  writeFileSync(`${RESULTS_DIR}/${stamp}-dtypes.json`, `${JSON.stringify(dtypes, null, 2)}\n`);
+  log(
+    writeDtypeTableIntoReadme(table) ? 'wrote the dtype table into README.md' : 'README.md has no dtype-table markers',
+  );
+}
+if (only === 'dtypes') {
+  // The table above is the whole run.
+} else if (only === 'kv') {
   writeFileSync(`${RESULTS_DIR}/kv-latest.md`, renderMarkdown(results));
 } else {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import type { GenerationStats, LoadResult } from '../workers/protocol';
+import type { GenerationStats, LoadResult, ModelSpec } from '../workers/protocol';
 import { newContext, openMetrics } from './browser';
 
 /** The slice of the app's store the bench reads (window.__typewriter.store in the real UI). */
@@ -12,8 +12,11 @@ interface AppWindow {
         settings: { systemPrompt: string };
         samplingChanged(field: string, value: string): void;
       };
+      subscribe(listener: (state: { generation: unknown }, previous: { generation: unknown }) => void): () => void;
     };
+    bridge: { load(spec: ModelSpec): Promise<{ ok: boolean }> };
   };
+  __typewriterProfile?: Record<string, { count: number; ms: number }>;
   __bench: {
     /** [performance.now(), tokens in the store] at each DOM mutation of the transcript that added tokens. */
     dom: [number, number][];
@@ -34,6 +37,21 @@ export interface UiRun {
   longAnimationFrames: { start: number; duration: number; blocking: number }[];
   longTasks: { start: number; duration: number }[];
   systemPrompt: string;
+  /** Store updates of the generation slice during the run (one per paced frame). */
+  frames: number;
+  /** `?profile` stage timings (markdown parse, DOMPurify), when asked for. */
+  stages: Record<string, { count: number; ms: number }>;
+  /** The Chromium trace of the run, when asked for. */
+  trace: Buffer | null;
+}
+
+export interface UiRunOptions {
+  /** Sample main-thread time every this many ms (0: not at all). */
+  pollMs?: number;
+  /** Load this model through the app's bridge before sending (default: the bundled model the app loads). */
+  spec?: ModelSpec;
+  /** Record a Chromium performance trace of the stream and turn on `?profile` stage timings. */
+  trace?: boolean;
 }
 
 /** Records long tasks and long animation frames from the first script on, before the app runs. */
@@ -59,13 +77,15 @@ export async function runInUi(
   origin: string,
   maxTokens: number,
   text: string,
-  pollMs = 0,
+  pollOrOptions: number | UiRunOptions = 0,
 ): Promise<UiRun> {
+  const options = typeof pollOrOptions === 'number' ? { pollMs: pollOrOptions } : pollOrOptions;
+  const pollMs = options.pollMs ?? 0;
   const context = await newContext(browser, origin);
   try {
     const page = await context.newPage();
     await page.addInitScript(installObservers);
-    await page.goto('/');
+    await page.goto(options.trace ? '/?profile' : '/');
     await page.waitForFunction(
       () => (window as unknown as AppWindow).__typewriter?.store.getState().model.status === 'ready',
       null,
@@ -73,6 +93,13 @@ export async function runInUi(
         timeout: 120_000,
       },
     );
+    if (options.spec) {
+      const loaded = await page.evaluate(
+        (spec) => (window as unknown as AppWindow).__typewriter.bridge.load(spec as ModelSpec),
+        options.spec,
+      );
+      if (!loaded.ok) throw new Error(`the UI could not load ${JSON.stringify(options.spec.source)}`);
+    }
     const { model, systemPrompt } = await page.evaluate((n) => {
       const state = (window as unknown as AppWindow).__typewriter.store.getState();
       // Greedy with no penalty, so the harness run of the same prompt yields the same tokens.
@@ -93,21 +120,36 @@ export async function runInUi(
           w.__bench.dom.push([performance.now(), tokens]);
         }
       }).observe(log, { childList: true, subtree: true, characterData: true });
+      (w as unknown as { __frames: number }).__frames = 0;
+      w.__typewriter.store.subscribe((state, previous) => {
+        if (state.generation !== previous.generation) (w as unknown as { __frames: number }).__frames++;
+      });
     });
     await page.getByRole('textbox', { name: 'Message' }).fill(text);
     const metrics = await openMetrics(page);
     const busy: [number, number, number][] = [];
     const sentAt = Date.now();
+    if (options.trace)
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'],
+      });
     await page.getByRole('button', { name: 'Send' }).click();
     await pollUntilDone(page, pollMs, async () => {
       const [task, tokens] = await Promise.all([metrics.taskSeconds(), storeTokens(page)]);
       busy.push([Date.now() - sentAt, tokens, task]);
     });
+    const trace = options.trace ? await browser.stopTracing() : null;
     await metrics.close();
     const result = await page.evaluate(() => {
       const w = window as unknown as AppWindow;
       const g = w.__typewriter.store.getState().generation;
-      return { tokens: g.tokens, engine: g.stats as GenerationStats, bench: w.__bench };
+      return {
+        tokens: g.tokens,
+        engine: g.stats as GenerationStats,
+        bench: w.__bench,
+        frames: (w as unknown as { __frames: number }).__frames,
+        stages: w.__typewriterProfile ?? {},
+      };
     });
     const dom = result.bench.dom;
     const first = dom.find(([, n]) => n >= 1);
@@ -124,6 +166,9 @@ export async function runInUi(
       longAnimationFrames: result.bench.frames.filter((f) => f.start >= t0),
       longTasks: result.bench.longTasks.filter((f) => f.start >= t0),
       systemPrompt,
+      frames: result.frames,
+      stages: result.stages,
+      trace,
     };
   } finally {
     await context.close();

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Dtype } from '../workers/protocol';
-import { checkExplicitDtype, chooseDtype, estimatePeakBytes, memoryReason, WASM32_HEAP_BYTES } from './dtype-policy';
+import {
+  adapterBufferLimit,
+  checkExplicitDtype,
+  chooseDtype,
+  estimatePeakBytes,
+  largestTensorBytes,
+  memoryReason,
+  WASM32_HEAP_BYTES,
+} from './dtype-policy';
 
 const MB = 1_000_000;
 // Weight sizes as the Hub lists them (../shared/notes/real-hub-exports.md).
@@ -73,5 +81,33 @@ describe('dtype policy', () => {
       ok: true,
       dtype: 'q4f16',
     });
+  });
+});
+
+describe('GPU buffer limits', () => {
+  // Qwen2.5-0.5B: vocab 151936 × hidden 896.
+  const tensors = largestTensorBytes({ vocab_size: 151936, hidden_size: 896 });
+  const gpu = (maxBufferBytes: number) =>
+    ({ backend: 'webgpu', shaderF16: true, maxBufferBytes, largestTensor: tensors }) as const;
+
+  it('sizes the embedding by the dtype the export stores it in', () => {
+    expect(tensors.fp32).toBe(151936 * 896 * 4);
+    expect(tensors.q4f16).toBe(151936 * 896 * 2);
+    expect(tensors.q8).toBe(151936 * 896);
+    expect(largestTensorBytes({})).toEqual({});
+  });
+
+  it('takes the smaller of the two adapter limits', () => {
+    expect(adapterBufferLimit({ maxBufferSize: 256 * MB, maxStorageBufferBindingSize: 128 * MB })).toBe(128 * MB);
+    expect(adapterBufferLimit({})).toBeUndefined();
+  });
+
+  it('refuses a form whose embedding does not fit one buffer, naming the numbers, and picks one that does', () => {
+    const refusal = checkExplicitDtype('fp32', gpu(300 * MB));
+    expect(refusal).toMatchObject({ ok: false, kind: 'too-large' });
+    if (!refusal.ok) expect(refusal.reason).toMatch(/about 545 MB.* the 300 MB .*maxStorageBufferBindingSize/);
+    expect(chooseDtype(['fp32', 'q4f16'], gpu(300 * MB))).toMatchObject({ ok: true, dtype: 'q4f16' });
+    expect(chooseDtype(['fp32', 'q4'], gpu(300 * MB))).toMatchObject({ ok: false, kind: 'too-large' });
+    expect(checkExplicitDtype('fp32', gpu(2048 * MB))).toMatchObject({ ok: true });
   });
 });

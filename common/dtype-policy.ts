@@ -61,9 +61,57 @@ export interface DeviceCaps {
   shaderF16: boolean;
   /** Bytes the heap can hold; defaults to wasm32's 4 GiB. */
   heapBytes?: number;
+  /** WebGPU: the largest buffer a weight tensor can live in (min of maxBufferSize and maxStorageBufferBindingSize). */
+  maxBufferBytes?: number;
+  /** WebGPU: the largest weight tensor of each dtype's file, when the model's config is known (see largestTensorBytes). */
+  largestTensor?: Partial<Record<Dtype, number>>;
 }
 
-export type DtypeDecision = { ok: true; dtype: Dtype; reason: string } | { ok: false; reason: string };
+/**
+ * Bytes per weight of the largest tensor, the token embedding (vocab × hidden): the Optimum and
+ * GenAI exports keep it fp32 in fp32 and q4 files, fp16 in fp16 and q4f16 files, and quantize its
+ * Gather to 8 bits in the q8 family; bnb4 keeps it fp32. An estimate from the exporters' code, not
+ * read from the graph (that would mean downloading it).
+ */
+const EMBEDDING_BYTES_PER_WEIGHT: Record<Dtype, number> = {
+  fp32: 4,
+  q4: 4,
+  bnb4: 4,
+  fp16: 2,
+  q4f16: 2,
+  q8: 1,
+  int8: 1,
+  uint8: 1,
+};
+
+/** The largest weight tensor of each dtype's file, from config.json's vocab and hidden sizes. */
+export function largestTensorBytes(config: {
+  vocab_size?: unknown;
+  hidden_size?: unknown;
+}): Partial<Record<Dtype, number>> {
+  const vocab = Number(config.vocab_size);
+  const hidden = Number(config.hidden_size);
+  if (!(vocab > 0 && hidden > 0)) return {};
+  const out: Partial<Record<Dtype, number>> = {};
+  for (const [dtype, bytes] of Object.entries(EMBEDDING_BYTES_PER_WEIGHT)) out[dtype as Dtype] = vocab * hidden * bytes;
+  return out;
+}
+
+/** The buffer limit a GPU adapter puts on one weight tensor, or undefined when it does not say. */
+export function adapterBufferLimit(adapter: {
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
+}): number | undefined {
+  const limits = [adapter.maxBufferSize, adapter.maxStorageBufferBindingSize].filter(
+    (v): v is number => typeof v === 'number' && v > 0,
+  );
+  return limits.length > 0 ? Math.min(...limits) : undefined;
+}
+
+export type DtypeDecision =
+  | { ok: true; dtype: Dtype; reason: string }
+  /** `unsupported`: this device cannot run the form at all; `too-large`: it does not fit in memory. */
+  | { ok: false; kind: 'unsupported' | 'too-large'; reason: string };
 
 const NEEDS_F16: ReadonlySet<Dtype> = new Set(['fp16', 'q4f16']);
 
@@ -80,6 +128,17 @@ export function estimatePeakBytes(dtype: Dtype, weightBytes: number, backend: Ba
 
 /** Why `dtype` would not fit in memory, or null (also null when its size is unknown). */
 export function memoryReason(dtype: Dtype, weightBytes: number | undefined, caps: DeviceCaps): string | null {
+  const tensor = caps.largestTensor?.[dtype];
+  if (
+    caps.backend === 'webgpu' &&
+    tensor !== undefined &&
+    caps.maxBufferBytes !== undefined &&
+    tensor > caps.maxBufferBytes
+  )
+    return (
+      `${dtype}'s largest weight tensor (the token embedding, about ${formatBytes(tensor)}) is larger than the ` +
+      `${formatBytes(caps.maxBufferBytes)} this GPU allows in one buffer (maxBufferSize / maxStorageBufferBindingSize)`
+    );
   if (weightBytes === undefined) return null;
   const heap = caps.heapBytes ?? WASM32_HEAP_BYTES;
   const peak = estimatePeakBytes(dtype, weightBytes, caps.backend);
@@ -101,14 +160,20 @@ export function chooseDtype(
   caps: DeviceCaps,
   weightBytes: Partial<Record<Dtype, number>> = {},
 ): DtypeDecision {
-  if (available.length === 0) return { ok: false, reason: 'the repo has no ONNX weight file under onnx/' };
+  if (available.length === 0)
+    return { ok: false, kind: 'unsupported', reason: 'the repo has no ONNX weight file under onnx/' };
   const profiles = DTYPE_PROFILES[caps.backend];
   const runnable = available.filter((d) => unsupportedReason(d, caps) === null);
-  if (runnable.length === 0) return { ok: false, reason: unsupportedReason(available[0] as Dtype, caps) ?? '' };
+  if (runnable.length === 0)
+    return { ok: false, kind: 'unsupported', reason: unsupportedReason(available[0] as Dtype, caps) ?? '' };
   const fitting = runnable.filter((d) => memoryReason(d, weightBytes[d], caps) === null);
   if (fitting.length === 0) {
     const smallest = [...runnable].sort((a, b) => (weightBytes[a] ?? 0) - (weightBytes[b] ?? 0))[0] as Dtype;
-    return { ok: false, reason: `${memoryReason(smallest, weightBytes[smallest], caps)}. Pick a smaller model.` };
+    return {
+      ok: false,
+      kind: 'too-large',
+      reason: `${memoryReason(smallest, weightBytes[smallest], caps)}. Pick a smaller model.`,
+    };
   }
   const bySpeed = (a: Dtype, b: Dtype) =>
     profiles[a].relativeTime - profiles[b].relativeTime || (weightBytes[a] ?? Infinity) - (weightBytes[b] ?? Infinity);
@@ -126,6 +191,9 @@ export function chooseDtype(
 
 /** An explicit pick: runs as asked, or says why it cannot, before anything is downloaded. */
 export function checkExplicitDtype(dtype: Dtype, caps: DeviceCaps, weightBytes?: number): DtypeDecision {
-  const why = unsupportedReason(dtype, caps) ?? memoryReason(dtype, weightBytes, caps);
-  return why ? { ok: false, reason: why } : { ok: true, dtype, reason: `${dtype} · as requested` };
+  const unsupported = unsupportedReason(dtype, caps);
+  if (unsupported) return { ok: false, kind: 'unsupported', reason: unsupported };
+  const tooLarge = memoryReason(dtype, weightBytes, caps);
+  if (tooLarge) return { ok: false, kind: 'too-large', reason: tooLarge };
+  return { ok: true, dtype, reason: `${dtype} · as requested` };
 }

@@ -22,6 +22,8 @@ export const ENGINE_ERROR_NAMES = [
   /** No file of the model fits in the memory the backend can address. */
   'ModelTooLarge',
   'GenerationError',
+  /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
+  'OutOfMemory',
   /** A response format or tool schema the grammar engine cannot compile (names the keyword or path). */
   'InvalidSchema',
   /** The grammar engine (web-xgrammar's wasm) failed to start, so output cannot be constrained. */
@@ -47,6 +49,10 @@ export const APP_ERROR_NAMES = [
   'Sandboxed',
   /** Embed: a control message for a generation that is not running. */
   'UnknownRequest',
+  /** A model loaded but could not be stored for offline use (storage full mid-model). */
+  'NotStoredOffline',
+  /** SDK: the widget said nothing (no ready, no progress) for the ready timeout. */
+  'WidgetTimeout',
 ] as const;
 
 export type AppErrorName = (typeof APP_ERROR_NAMES)[number];

@@ -11,4 +11,10 @@ export const SAMPLING_LIMITS = {
   stopLength: 200,
   seed: 2 ** 32 - 1,
   promptChars: 1_000_000,
+  /** One chat message; a longer paste is refused before anything is tokenized (tokenizing 1 MB takes seconds). */
+  messageChars: 100_000,
+  /** Messages in one request. */
+  messages: 1_000,
+  /** All messages of one request together. */
+  conversationChars: 1_000_000,
 } as const;

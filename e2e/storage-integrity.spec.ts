@@ -11,7 +11,7 @@ import {
   waitForController,
 } from './support/pwa-helpers';
 
-const ONNX = 'onnx/model_quantized.onnx'; // what WASM loads by default (q8)
+const ONNX = 'onnx/model.onnx'; // what WASM auto loads for this model (fp32: the fastest measured form on WASM)
 
 test.describe('model cache integrity', () => {
   test.beforeEach(async ({ page }) => {
@@ -28,7 +28,7 @@ test.describe('model cache integrity', () => {
     expect((await modelCacheUrls(page)).filter((u) => u.endsWith(`${repo}/resolve/main/${ONNX}`))).toEqual([]);
 
     const retry = await engineLoad(page, hubSpec(repo));
-    expect(retry).toMatchObject({ ok: true, result: { fromCache: false, dtype: 'q8' } });
+    expect(retry).toMatchObject({ ok: true, result: { fromCache: false, dtype: 'fp32' } });
     // Fetched again: the cut copy was never trusted. Chromium's HTTP cache may resume it with Range
     // requests from the cut point rather than start over; the engine still checks the whole body.
     const onnxRequests = (await hubRequests(repo)).filter((p) => p.startsWith(ONNX));

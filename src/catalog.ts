@@ -1,4 +1,10 @@
-import { checkExplicitDtype, chooseDtype, type DeviceCaps, type DtypeDecision } from '../common/dtype-policy';
+import {
+  adapterBufferLimit,
+  checkExplicitDtype,
+  chooseDtype,
+  type DeviceCaps,
+  type DtypeDecision,
+} from '../common/dtype-policy';
 import type { BackendPreference, Dtype, LoadResult, ModelSpec } from '../workers/protocol';
 
 export interface CatalogModel {
@@ -105,7 +111,8 @@ export function downloadBytes(model: CatalogModel, dtype: Dtype): number | undef
 export function deviceCaps(backend: BackendPreference, loaded: LoadResult | null): DeviceCaps {
   const adapter = loaded?.adapter ?? null;
   if (backend === 'wasm' || !adapter) return { backend: 'wasm', shaderF16: false };
-  return { backend: 'webgpu', shaderF16: adapter.shaderF16 };
+  const maxBufferBytes = adapterBufferLimit(adapter);
+  return { backend: 'webgpu', shaderF16: adapter.shaderF16, ...(maxBufferBytes ? { maxBufferBytes } : {}) };
 }
 
 /** What `auto` would load on this device, and why; the picker's default. */

@@ -1,3 +1,5 @@
+// First: the Trusted Types policies must exist before any library touches a script-URL sink.
+import './security/trusted-types';
 import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getAppRuntime, type AppRuntime } from './app-runtime';
@@ -6,6 +8,7 @@ import { createPageApi } from './openai/page-api';
 import { createPwaController } from './pwa/pwa-controller';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
+import { FramingRefused, refuseFraming } from './security/framing';
 
 const root = createRoot(document.getElementById('root')!);
 const params = new URLSearchParams(location.search);
@@ -17,7 +20,10 @@ function expose({ bridge, store }: AppRuntime, extra: Record<string, unknown> = 
   (window as unknown as { typewriter: unknown }).typewriter = createPageApi(bridge.engine);
 }
 
-if (params.has('embed')) {
+if (refuseFraming(params)) {
+  // Clickjacking guard for hosts and service-worker answers without frame-ancestors: only the widget may be framed.
+  root.render(<FramingRefused />);
+} else if (params.has('embed')) {
   // The widget creates the runtime itself, after checking that a worker can run here at all
   // (a sandboxed iframe without allow-same-origin cannot start one, and must say so instead).
   const EmbedApp = lazy(() => import('./embed/widget/EmbedApp').then((m) => ({ default: m.EmbedApp })));

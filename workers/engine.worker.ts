@@ -1,6 +1,10 @@
 import * as Comlink from 'comlink';
 import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from './protocol';
 import { Engine } from './engine/engine';
+import { installWorkerScriptPolicy } from './engine/trusted-types';
+
+// Before any load: ORT starts its pthread workers through this policy (see trusted-types.ts).
+installWorkerScriptPolicy(self as unknown as Parameters<typeof installWorkerScriptPolicy>[0]);
 
 const engine = new Engine();
 

@@ -55,6 +55,9 @@ export interface AdapterInfo {
   architecture: string;
   description: string;
   shaderF16: boolean;
+  /** The adapter's `limits.maxBufferSize` and `limits.maxStorageBufferBindingSize` (bytes): one weight tensor must fit both. */
+  maxBufferSize?: number;
+  maxStorageBufferBindingSize?: number;
 }
 
 export interface LoadResult {
@@ -77,8 +80,12 @@ export interface LoadResult {
   bytes: number;
   fromCache: boolean;
   loadMs: number;
+  /** The decode warm-up inside `loadMs` (passes run until their time settled), so the first answer is not the slowest. */
+  warmup?: { passes: number; ms: number; firstPassMs: number; lastPassMs: number };
   /** The files this load read, relative to the model folder (e.g. `onnx/model_q4.onnx`). */
   files: string[];
+  /** Something the user should know about a load that worked, e.g. it could not be stored for offline use. */
+  notice?: string;
 }
 
 export interface ChatMessage {

@@ -9,7 +9,8 @@
  * listing names the real repo's files: ours with our sizes and hashes, plus the ones we do not generate (Qwen3's
  * int8 and quantized) with the Hub's sizes; those answer 404.
  * Test controls (never on the real Hub):
- *   POST   /__control {repo, file, fault: 'cut'|'html'|'corrupt', afterBytes?, times?}  arm a fault
+ *   POST   /__control {repo, file, fault: 'cut'|'html'|'html-octet'|'corrupt', afterBytes?, times?}  arm a fault
+ *          ('html-octet' is the HTML page labelled application/octet-stream, as some proxies do)
  *   DELETE /__control                                                                 disarm all, reset counts
  *   GET    /__requests?repo=ORG/NAME                                                  {count, paths}
  * Started by Playwright as a webServer: `npx tsx e2e/support/mock-hub.ts` (port from TW_PORT_BASE, as ports.ts).
@@ -42,7 +43,7 @@ function replicaOf(repo: string): Replica | null {
 interface Fault {
   repo: string;
   file: string;
-  fault: 'cut' | 'html' | 'corrupt';
+  fault: 'cut' | 'html' | 'html-octet' | 'corrupt';
   afterBytes: number;
   times: number;
 }
@@ -121,10 +122,10 @@ function serveFile(req: IncomingMessage, res: ServerResponse, repo: string, file
     return;
   }
   const fault = takeFault(repo, file);
-  if (fault?.fault === 'html') {
+  if (fault?.fault === 'html' || fault?.fault === 'html-octet') {
     // What a captive portal or a misconfigured proxy answers: a web page with status 200.
     send(res, 200, '<!doctype html><html><body>Sign in to the network</body></html>', {
-      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Type': fault.fault === 'html' ? 'text/html; charset=utf-8' : 'application/octet-stream',
     });
     return;
   }

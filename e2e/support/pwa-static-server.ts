@@ -1,10 +1,15 @@
 /**
  * A static server for the update test: it serves one build folder, then another on the same origin,
- * the way a redeploy does. Same headers as `vite preview` (cross-origin isolated, 404 for missing files).
+ * the way a redeploy does. Same headers as `vite preview` (cross-origin isolated, the CSP, 404 for missing files).
  */
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, resolve } from 'node:path';
+import { deployPolicies, policyFor } from '../../scripts/csp-plugin';
+import { HUB_ORIGIN } from './ports';
+
+/** The deployed CSP, as a static host would send it (README, "Deploying"), with the mock Hub as model host. */
+const policies = deployPolicies({ modelHosts: [HUB_ORIGIN], frameAncestors: ['*'], trustedTypes: true });
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -32,6 +37,7 @@ export async function startStaticServer(port: number, folder: string): Promise<S
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'Cache-Control': 'no-cache',
+      'Content-Security-Policy': policyFor(req.url ?? '/', policies),
     };
     if (!file.startsWith(root) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });

@@ -1,12 +1,16 @@
 import type { EmbedChatMessage, EmbedGenerateOptions, HostMessage, WidgetMessage, WidgetMessageType } from './protocol';
+import { checkOptionValues, checkTextSize, wellFormed } from './values';
 
 /** Structural checks for messages crossing the iframe boundary, shared by the widget and the SDK. */
 
-export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string };
+/**
+ * `invalidId` is set when a generate command was well addressed (a valid id) but its values are not: the widget
+ * answers it with `typewriter:error {id, name: 'InvalidParams'}` instead of ignoring it.
+ */
+export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string; invalidId?: string };
 
 const ID = /^[\w.:-]{1,128}$/;
-const MAX_TEXT = 1_000_000;
-/** An API request body: a conversation of up to MAX_TEXT characters plus its JSON (tools, schemas). */
+/** An API request body: a conversation (SAMPLING_LIMITS.conversationChars) plus its JSON (tools, schemas). */
 export const MAX_FETCH_BODY = 4_000_000;
 /** `/v1/` and URL-safe segments (model ids arrive percent-encoded); no `.` or `..` segments. */
 const API_PATH = /^\/v1(?:\/(?!\.\.?(?:\/|$))[\w.%~-]+){1,8}\/?$/;
@@ -33,12 +37,12 @@ function checkMessages(value: unknown): string | null {
     if (!isRecord(m)) return 'each message must be an object';
     if (m.role !== 'system' && m.role !== 'user' && m.role !== 'assistant')
       return 'message role must be system|user|assistant';
-    if (typeof m.content !== 'string' || m.content.length > MAX_TEXT) return 'message content must be a string';
+    if (typeof m.content !== 'string') return 'message content must be a string';
   }
   return null;
 }
 
-const NUMBER_OPTIONS = ['maxTokens', 'temperature', 'topK', 'topP', 'seed'] as const;
+const NUMBER_OPTIONS = ['maxTokens', 'temperature', 'topK', 'topP', 'seed', 'repetitionPenalty'] as const;
 
 /** Only shape is checked here: the engine validates ranges and answers with a named InvalidParams error. */
 function checkOptions(value: unknown): string | null {
@@ -61,8 +65,8 @@ function pickOptions(value: Json | undefined): EmbedGenerateOptions | undefined 
   if (!value) return undefined;
   const out: EmbedGenerateOptions = {};
   for (const key of NUMBER_OPTIONS) if (typeof value[key] === 'number') out[key] = value[key];
-  if (typeof value.system === 'string') out.system = value.system;
-  if (Array.isArray(value.stop)) out.stop = [...(value.stop as string[])];
+  if (typeof value.system === 'string') out.system = wellFormed(value.system);
+  if (Array.isArray(value.stop)) out.stop = (value.stop as string[]).map(wellFormed);
   return out;
 }
 
@@ -76,18 +80,28 @@ export function parseHostMessage(data: unknown): Parsed<HostMessage> {
     case 'typewriter:generate': {
       if (typeof m.id !== 'string' || !ID.test(m.id))
         return fail('generate needs an id of 1-128 letters, digits or ._:-');
-      const optionsError = checkOptions(m.options);
-      if (optionsError) return fail(optionsError);
+      const invalid = (reason: string) => ({ ok: false as const, reason, invalidId: m.id as string });
+      const optionsError = checkOptions(m.options) ?? (m.options ? checkOptionValues(m.options as Json) : null);
+      if (optionsError) return invalid(optionsError);
       const options = pickOptions(m.options as Json | undefined);
       const hasPrompt = m.prompt !== undefined;
-      if (hasPrompt === (m.messages !== undefined)) return fail('generate needs exactly one of prompt and messages');
+      if (hasPrompt === (m.messages !== undefined)) return invalid('generate needs exactly one of prompt and messages');
       if (hasPrompt) {
-        if (typeof m.prompt !== 'string' || m.prompt.length > MAX_TEXT) return fail('prompt must be a string');
-        return { ok: true, message: { v, type: m.type, id: m.id, prompt: m.prompt, ...(options && { options }) } };
+        if (typeof m.prompt !== 'string') return invalid('prompt must be a string');
+        const sizeError = checkTextSize([m.prompt], 'prompt');
+        if (sizeError) return invalid(sizeError);
+        const prompt = wellFormed(m.prompt);
+        return { ok: true, message: { v, type: m.type, id: m.id, prompt, ...(options && { options }) } };
       }
       const messagesError = checkMessages(m.messages);
-      if (messagesError) return fail(messagesError);
-      const messages = (m.messages as EmbedChatMessage[]).map(({ role, content }) => ({ role, content }));
+      if (messagesError) return invalid(messagesError);
+      const given = m.messages as EmbedChatMessage[];
+      const sizeError = checkTextSize(
+        given.map((x) => x.content),
+        'messages',
+      );
+      if (sizeError) return invalid(sizeError);
+      const messages = given.map(({ role, content }) => ({ role, content: wellFormed(content) }));
       return { ok: true, message: { v, type: m.type, id: m.id, messages, ...(options && { options }) } };
     }
     case 'typewriter:pause':

@@ -27,6 +27,8 @@ export interface EmbedGenerateOptions {
   /** Text that ends the generation; the matched text is not emitted. */
   stop?: string[];
   seed?: number;
+  /** 1 disables it; above 1 discourages repeating tokens already in the text. */
+  repetitionPenalty?: number;
   /** System prompt for this generation; overrides the widget's `system` URL parameter. */
   system?: string;
 }

@@ -47,14 +47,16 @@ describe('bridge without a store', () => {
     expect(outcomes.map((e) => e.type)).toEqual(['load-succeeded']);
   });
 
-  it('a switch from a loaded model restarts a restartable engine first, and reports what it cost', async () => {
+  it('with restartOnSwitch, a switch from a loaded model restarts the engine first and reports the cost', async () => {
     let restarts = 0;
     const engine = Object.assign(new FakeEngine({ loadStepMs: 1 }), {
       async restart() {
         restarts++;
       },
     });
-    const { bridge, events } = observed(engine);
+    const bridge = createBridge(engine, { ...frames, restartOnSwitch: true });
+    const events: BridgeEvent[] = [];
+    bridge.observe((e) => events.push(e));
     await bridge.load(DEMO);
     expect(restarts).toBe(0);
     await bridge.load(HUB);

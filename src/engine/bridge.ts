@@ -106,7 +106,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       run.pendingText.length = 0;
       run.text += chunk;
       run.display.push(chunk);
-      run.analysisChanged = true;
+      // The analysis follows the stats events (4 Hz), not every frame: its panel is a figure, not the text.
       frame.text = run.text;
       frame.tokens = run.tokens;
     }
@@ -247,9 +247,10 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       frames.request();
     };
     try {
-      // A switch from a loaded model starts a fresh worker: a WASM heap never shrinks, so
-      // only a new one gives the old model's high-water mark back.
-      if (previous?.result && isRestartable(engine)) {
+      // A switch from a loaded model can start a fresh worker: a WASM heap never shrinks, so only a
+      // new one gives the old model's high-water mark back. Off by default: measured here, the
+      // terminated worker's memory came back late (renderer RSS grew) and each switch cost more.
+      if (options.restartOnSwitch && previous?.result && isRestartable(engine)) {
         const startedAt = now();
         await engine.restart();
         emit({ type: 'engine-restarted', ms: now() - startedAt });

@@ -1,6 +1,12 @@
+/// <reference types="vite/client" />
 import * as Comlink from 'comlink';
+// The one import of workers/ that is not a type: Vite bundles the worker and gives its URL.
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports
+import workerUrl from '../../workers/engine.worker?worker&url';
 import type { ErrorName } from '../../common/error-names';
-import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from '../../workers/protocol';
+import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec, StreamEvent } from '../../workers/protocol';
+import { trustedScriptUrl } from '../security/trusted-types';
+import { WorkerHealth, type HealthOptions } from './worker-health';
 
 /** Raised on the main thread when the worker itself died; mirrors the engine's named errors. */
 export class WorkerCrashed extends Error {
@@ -21,8 +27,17 @@ export function isRestartable(engine: EngineApi): engine is RestartableEngine {
   return typeof (engine as Partial<RestartableEngine>).restart === 'function';
 }
 
+export interface WorkerEngineOptions {
+  health?: HealthOptions;
+  /** Waits before starting a worker again after its script failed to load: 1 s, 2 s, 4 s, then give up. */
+  startRetryDelaysMs?: readonly number[];
+}
+
+const START_RETRY_DELAYS_MS = [1000, 2000, 4000] as const;
+
 function spawn(): Worker {
-  return new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
+  // The URL goes through the script-URL Trusted Types policy (our origin only); `?worker&url` keeps Vite's bundling.
+  return new Worker(trustedScriptUrl(new URL(workerUrl, location.href)) as string, {
     type: 'module',
     name: 'typewriter-engine',
   });
@@ -37,43 +52,146 @@ function named(error: unknown): Error {
   return out;
 }
 
-export function createWorkerEngine(): WorkerEngine {
-  let worker = spawn();
-  let remote = Comlink.wrap<EngineApi>(worker);
+/**
+ * The Comlink proxy over the engine worker, plus what a proxy alone cannot do: notice that the
+ * worker died or hung (heartbeat), settle every call pending on it with WorkerCrashed, start a
+ * fresh worker, and back off instead of looping when the worker script itself cannot load.
+ */
+export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEngine {
+  const retryDelays = options.startRetryDelaysMs ?? START_RETRY_DELAYS_MS;
   const crashListeners = new Set<(error: Error) => void>();
+  const pending = new Set<(error: Error) => void>();
+  let worker: Worker;
+  let remote: Comlink.Remote<EngineApi>;
+  let health: WorkerHealth;
+  /** Consecutive workers whose script never ran (404 after an update, offline without a precache). */
+  let failedStarts = 0;
+  let gaveUp: WorkerCrashed | null = null;
+  /** While waiting to start a worker again, calls fail at once with why (never on the released proxy). */
+  let down: WorkerCrashed | null = null;
 
-  const watch = (w: Worker) => {
-    w.addEventListener('error', (event) => {
-      const error = new WorkerCrashed(
-        `The engine worker crashed: ${event.message || 'unknown error'}. It was restarted; load the model again.`,
+  function start(): void {
+    down = null;
+    worker = spawn();
+    remote = Comlink.wrap<EngineApi>(worker);
+    const self = worker;
+    health = new WorkerHealth(
+      () => remote.status(),
+      (silentMs) => {
+        if (worker === self) crashed(`it stopped answering for ${Math.round(silentMs / 100) / 10} s`);
+      },
+      options.health,
+    );
+    self.addEventListener('error', (event) => {
+      if (worker !== self) return;
+      event.preventDefault?.();
+      crashed(event.message || (health.started ? 'unknown error' : 'its script could not be loaded'));
+    });
+    self.addEventListener('messageerror', () => worker === self && crashed('a message could not be read'));
+    health.start();
+  }
+
+  function crashed(cause: string): void {
+    const neverStarted = !health.started;
+    failedStarts = neverStarted ? failedStarts + 1 : 0;
+    const givingUp = neverStarted && failedStarts > retryDelays.length;
+    const error = new WorkerCrashed(
+      neverStarted
+        ? `The engine worker could not start (${cause}). ` +
+            (givingUp
+              ? `It failed ${failedStarts} times; check your connection, then reload the page.`
+              : `Trying again in ${(retryDelays[failedStarts - 1] ?? 0) / 1000} s.`)
+        : `The engine worker crashed (${cause}). It was restarted; the partial answer is kept. Load the model again.`,
+    );
+    stopWorker();
+    settlePending(error);
+    if (givingUp) gaveUp = error;
+    else if (neverStarted) {
+      down = error;
+      setTimeout(start, retryDelays[failedStarts - 1]);
+    } else start();
+    crashListeners.forEach((l) => l(error));
+  }
+
+  function stopWorker(): void {
+    health.stop();
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  }
+
+  function settlePending(error: Error): void {
+    const rejecters = [...pending];
+    pending.clear();
+    rejecters.forEach((reject) => reject(error));
+  }
+
+  function restart(): void {
+    // Between failed starts (or after giving up) there is no worker to replace: the backoff stands.
+    if (down || gaveUp) return;
+    stopWorker();
+    settlePending(new WorkerCrashed('The engine worker was restarted while this call was running. Try again.'));
+    failedStarts = 0;
+    start();
+  }
+  start();
+
+  /** Every call races the worker's death, so none is left pending on a dead worker. */
+  const call = <T>(fn: () => Promise<T>, long?: 'until-settled'): Promise<T> => {
+    const unavailable = gaveUp ?? down;
+    if (unavailable) return Promise.reject(unavailable);
+    const release = long === 'until-settled' ? health.busy() : null;
+    return new Promise<T>((resolve, reject) => {
+      const settle = (error: Error) => {
+        release?.();
+        reject(error);
+      };
+      pending.add(settle);
+      fn().then(
+        (value) => {
+          pending.delete(settle);
+          release?.();
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(settle);
+          release?.();
+          reject(named(error));
+        },
       );
-      replace();
-      crashListeners.forEach((l) => l(error));
     });
   };
 
-  function replace(): void {
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-    worker = spawn();
-    remote = Comlink.wrap<EngineApi>(worker);
-    watch(worker);
-  }
-  watch(worker);
-
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+  /**
+   * A generation can block the worker through its prefill: lenient until the first token (or the
+   * end) arrives; decode passes answer the heartbeat between them. The pass-through keeps the
+   * stream's backpressure (a pipe pulls only as fast as the reader reads).
+   */
+  async function generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
+    const release = health.busy();
     try {
-      return await fn();
+      const stream = await call(() => remote.generate(request));
+      // `cancel` (a reader that gives up before the first token) is newer than TypeScript's DOM types.
+      const passThrough: Transformer<StreamEvent, StreamEvent> & { cancel?: () => void } = {
+        transform(event, controller) {
+          if (event.type !== 'start') release();
+          controller.enqueue(event);
+        },
+        flush: release,
+        // A reader that cancels before the first token ends the generation too.
+        cancel: release,
+      };
+      return stream.pipeThrough(new TransformStream(passThrough));
     } catch (error) {
-      throw named(error);
+      release();
+      throw error;
     }
-  };
+  }
 
   return {
     load: (spec: ModelSpec, onProgress?: (p: LoadProgress) => void) =>
-      call(() => remote.load(spec, onProgress ? Comlink.proxy(onProgress) : undefined)),
+      call(() => remote.load(spec, onProgress ? Comlink.proxy(onProgress) : undefined), 'until-settled'),
     unload: () => call(() => remote.unload()),
-    generate: (request: GenerateRequest) => call(() => remote.generate(request)),
+    generate,
     pause: () => call(() => remote.pause()),
     resume: () => call(() => remote.resume()),
     stop: () => call(() => remote.stop()),
@@ -81,11 +199,12 @@ export function createWorkerEngine(): WorkerEngine {
     storage: () => call(() => remote.storage()),
     deleteCachedModel: (key: string) => call(() => remote.deleteCachedModel(key)),
     clearCache: () => call(() => remote.clearCache()),
-    peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request)),
+    peerGenerate: (request: GenerateRequest) => call(() => remote.peerGenerate(request), 'until-settled'),
     async restart() {
-      replace();
-      // The fresh worker answers once its module has run, so the restart's cost is measured in full.
-      await remote.status();
+      restart();
+      // The fresh worker answers once its module has run, so the restart's cost is measured in full; if it dies
+      // first, this settles with WorkerCrashed like every other call.
+      await call(() => remote.status());
     },
     onCrash(listener) {
       crashListeners.add(listener);

@@ -20,6 +20,8 @@ export function applyBridgeEvent(store: AppStore, bridge: Pick<Bridge, 'load'>, 
       return;
     case 'load-succeeded':
       s.loadSucceeded(event.result);
+      // A load that worked but could not be stored for offline use says so.
+      if (event.result.notice) s.errorShown({ name: 'NotStoredOffline', message: event.result.notice });
       return;
     case 'load-cancelled':
       s.loadCancelled();

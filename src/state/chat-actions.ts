@@ -1,3 +1,4 @@
+import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { ChatMessage } from '../../workers/protocol';
 import type { Bridge } from '../engine/bridge';
 import type { AppStore } from './store';
@@ -182,6 +183,14 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
     async send(text) {
       const state = store.getState();
       if (!text.trim() || isGenerating(state.generation.status)) return false;
+      // Refused here, before the worker spends seconds tokenizing a huge paste; the draft is kept.
+      if (text.length > SAMPLING_LIMITS.messageChars) {
+        state.errorShown({
+          name: 'InvalidParams',
+          message: `Your message is ${text.length.toLocaleString('en')} characters; the limit is ${SAMPLING_LIMITS.messageChars.toLocaleString('en')}. Shorten it, or send the part you need.`,
+        });
+        return false;
+      }
       const { errors } = parseSampling(state.settings.sampling);
       state.fieldErrorsSet(errors);
       const first = Object.values(errors)[0];

@@ -1,4 +1,4 @@
-import { createStore as createIdbStore, del, get, set, type UseStore } from 'idb-keyval';
+import { createStore as createIdbStore, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Conversation, ConversationSummary } from './chat-slice';
 import type { Settings } from './settings-slice';
 
@@ -28,14 +28,20 @@ export function createIdbPersistence(store: UseStore = createIdbStore('typewrite
     saveSettings: (settings) => set(KEYS.settings, settings, store),
     listConversations: async () => (await get<ConversationSummary[]>(KEYS.index, store)) ?? [],
     loadConversation: (id) => get<Conversation>(KEYS.conversation(id), store),
-    async saveConversation(conversation, summaries) {
-      await set(KEYS.conversation(conversation.id), conversation, store);
-      await set(KEYS.index, summaries, store);
-    },
-    async deleteConversation(id, summaries) {
-      await del(KEYS.conversation(id), store);
-      await set(KEYS.index, summaries, store);
-    },
+    // A conversation and the index that lists it change in one transaction: a crash or a full disk between two
+    // writes must not leave an index entry without its conversation (or a conversation the index forgot).
+    saveConversation: (conversation, summaries) =>
+      store('readwrite', (kv) => {
+        kv.put(conversation, KEYS.conversation(conversation.id));
+        kv.put(summaries, KEYS.index);
+        return promisifyRequest(kv.transaction);
+      }),
+    deleteConversation: (id, summaries) =>
+      store('readwrite', (kv) => {
+        kv.delete(KEYS.conversation(id));
+        kv.put(summaries, KEYS.index);
+        return promisifyRequest(kv.transaction);
+      }),
     loadCurrentId: () => get<string>(KEYS.current, store),
     saveCurrentId: (id) => set(KEYS.current, id, store),
   };

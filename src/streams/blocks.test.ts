@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BlockSplitter, SOFT_BLOCK_CHARS, splitBlocks } from './blocks';
+import { BlockSplitter, FENCE_SPLIT_CHARS, LINE_SPLIT_CHARS, SOFT_BLOCK_CHARS, splitBlocks } from './blocks';
 
 describe('BlockSplitter', () => {
   it('splits at blank lines and keeps the unfinished block as the tail', () => {
@@ -63,5 +63,24 @@ describe('long blocks', () => {
     const splitter = new BlockSplitter();
     for (const ch of text) splitter.append(ch);
     expect([...splitter.blocks, splitter.tail].filter((b) => b !== '')).toEqual(splitBlocks(text));
+  });
+});
+
+describe('BlockSplitter keeps the tail bounded on text that never ends', () => {
+  it('closes and reopens a code fence that never ends', () => {
+    const splitter = new BlockSplitter();
+    splitter.append('```ts\n');
+    for (let i = 0; i < 2000; i++) splitter.append(`const x${i} = ${i};\n`);
+    expect(splitter.tail.length).toBeLessThan(FENCE_SPLIT_CHARS + 100);
+    expect(splitter.blocks.length).toBeGreaterThan(1);
+    for (const block of splitter.blocks) expect(block.startsWith('```ts\n') && block.endsWith('```\n')).toBe(true);
+    expect(splitter.tail.startsWith('```ts\n')).toBe(true);
+  });
+
+  it('splits a line that never ends at a space before a word', () => {
+    const splitter = new BlockSplitter();
+    for (let i = 0; i < 3000; i++) splitter.append('word ');
+    expect(splitter.tail.length).toBeLessThanOrEqual(LINE_SPLIT_CHARS + 10);
+    expect(splitter.blocks.join('') + splitter.tail).toBe('word '.repeat(3000));
   });
 });

@@ -8,6 +8,13 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})/;
  */
 export const SOFT_BLOCK_CHARS = 800;
 const SOFT_SPLIT_LINE = /^[\p{L}\p{N}]/u;
+/**
+ * Hard limits for text that never gives a split point, so the re-rendered tail stays bounded: an open code fence
+ * past FENCE_SPLIT_CHARS is closed and reopened (two adjacent code blocks, same text), and a line past
+ * LINE_SPLIT_CHARS without a newline is split at a space before a word.
+ */
+export const FENCE_SPLIT_CHARS = 4000;
+export const LINE_SPLIT_CHARS = 4000;
 
 /**
  * Splits streaming markdown into blocks at blank lines outside code fences
@@ -22,6 +29,8 @@ export class BlockSplitter {
   private scanned = 0;
   /** The open fence marker (e.g. "```"), or null outside a code block. */
   private fence: string | null = null;
+  /** The line that opened the fence (with its info string), to reopen it after a split. */
+  private fenceLine = '';
 
   /** Returns true when at least one block was finished by this chunk. */
   append(chunk: string): boolean {
@@ -37,6 +46,7 @@ export class BlockSplitter {
         const open = FENCE_OPEN.exec(line);
         if (open?.[1]) {
           this.fence = open[1];
+          this.fenceLine = line.trimEnd();
         } else if (this.scanned > SOFT_BLOCK_CHARS && SOFT_SPLIT_LINE.test(line)) {
           this.blocks.push(this.tail.slice(0, this.scanned));
           finished = true;
@@ -59,7 +69,30 @@ export class BlockSplitter {
       this.scanned = nl + 1;
       nl = this.tail.indexOf('\n', this.scanned);
     }
-    return finished;
+    return this.splitOverlong() || finished;
+  }
+
+  private splitOverlong(): boolean {
+    if (this.fence && this.scanned > FENCE_SPLIT_CHARS) {
+      const close = this.fenceLine.slice(0, this.fenceLine.indexOf(this.fence) + this.fence.length);
+      this.blocks.push(`${this.tail.slice(0, this.scanned)}${close}\n`);
+      const reopen = `${this.fenceLine}\n`;
+      this.tail = reopen + this.tail.slice(this.scanned);
+      this.scanned = reopen.length;
+      return true;
+    }
+    if (!this.fence && this.tail.length - this.scanned > LINE_SPLIT_CHARS) {
+      const line = this.tail.slice(this.scanned);
+      let cut = line.lastIndexOf(' ');
+      while (cut > 0 && !SOFT_SPLIT_LINE.test(line.slice(cut + 1))) cut = line.lastIndexOf(' ', cut - 1);
+      if (cut <= 0) cut = line.length;
+      const at = this.scanned + cut + (cut < line.length ? 1 : 0);
+      this.blocks.push(this.tail.slice(0, at));
+      this.tail = this.tail.slice(at);
+      this.scanned = 0;
+      return true;
+    }
+    return false;
   }
 }
 

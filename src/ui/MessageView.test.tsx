@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 describe('LiveMessage', () => {
-  it('re-renders only the growing tail; a finished block is parsed once', () => {
+  it('parses each finished block once and never the growing tail, which is plain text', () => {
     const store = createAppStore();
     store.getState().generationStarted('r1', 'chat');
     const view = render(
@@ -44,9 +44,10 @@ describe('LiveMessage', () => {
     for (const word of [' grows', ' and', ' grows', ' more.']) frame(word);
 
     expect(parsed.filter((s) => s === 'First paragraph continues.\n')).toHaveLength(1);
-    // One parse per frame for the tail, nothing else re-parsed.
-    expect(parsed.filter((s) => s.startsWith('Second'))).toHaveLength(5);
-    expect(view.container.textContent).toContain('Second grows and grows more.');
+    // The tail is never parsed while it grows: it is a text node until its block completes.
+    expect(parsed.filter((s) => s.startsWith('Second'))).toHaveLength(0);
+    expect(view.container.querySelector('.md-tail')?.textContent).toBe('Second grows and grows more.');
+    expect(view.container.querySelector('.md-tail')?.children).toHaveLength(0);
     expect(view.container.querySelector('article')?.dataset.status).toBe('streaming');
 
     act(() => store.getState().generationPatched({ status: 'paused' }));

@@ -82,10 +82,13 @@ const FinishedBlocks = memo(function FinishedBlocks() {
   return blocks.map((b, i) => <MarkdownBlock key={i} source={b} />);
 });
 
-/** The growing block: the only markdown re-parsed while streaming, once per frame. */
+/**
+ * The growing block, as plain text: a text-node update per frame, with no markdown parse, no
+ * sanitize and no innerHTML. It becomes markdown once it is complete (a finished block).
+ */
 function TailBlock() {
   const tail = useAppStore((s) => s.generation.tail);
-  return <MarkdownBlock className="md-block md-tail" source={tail} />;
+  return <div className="md-block md-tail">{tail}</div>;
 }
 
 /** The assistant message being written, read straight from the live generation state. */

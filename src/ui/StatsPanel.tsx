@@ -25,22 +25,27 @@ function Sparkline() {
   );
 }
 
-/** Live figures of the current (or last) generation, from the engine's stats events. */
+/**
+ * Live figures of the current (or last) generation, from the engine's stats events only: they come
+ * at 4 Hz (statsIntervalMs), so this panel re-renders at 4 Hz, not with every frame of text.
+ */
 export function StatsPanel() {
-  const g = useAppStore((s) => s.generation);
-  if (g.status === 'idle') return null;
-  const { stats } = g;
-  const tokens = Math.max(g.tokens, stats?.tokens ?? 0);
-  const max = g.maxTokens || stats?.maxTokens || 0;
+  const status = useAppStore((s) => s.generation.status);
+  const stats = useAppStore((s) => s.generation.stats);
+  const maxTokens = useAppStore((s) => s.generation.maxTokens);
+  const promptTokens = useAppStore((s) => s.generation.promptTokens);
+  if (status === 'idle') return null;
+  const tokens = stats?.tokens ?? 0;
+  const max = maxTokens || stats?.maxTokens || 0;
   const done = fraction(tokens, max);
-  const running = isGenerating(g.status);
+  const running = isGenerating(status);
   return (
     <section className="stats" aria-label="Generation stats">
       {running && (
         <div className="gen-progress">
           <progress max={1} value={done ?? 0} aria-label="Tokens generated of max tokens" />
           <span>
-            {tokens} / {max} tokens · {formatEta(g.status === 'paused' ? null : stats?.etaMs)}
+            {tokens} / {max} tokens · {formatEta(status === 'paused' ? null : stats?.etaMs)}
           </span>
         </div>
       )}
@@ -56,7 +61,7 @@ export function StatsPanel() {
         <div className="stat-extra">
           <dt>Prefill</dt>
           <dd>
-            {formatRate(stats?.prefillTokPerS)} · {g.promptTokens} prompt tokens
+            {formatRate(stats?.prefillTokPerS)} · {promptTokens} prompt tokens
           </dd>
         </div>
         <div className="stat-extra">

@@ -9,6 +9,7 @@ export interface BackendChoice {
 interface GpuLike {
   requestAdapter(): Promise<{
     features: { has(name: string): boolean };
+    limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
     info?: { vendor?: string; architecture?: string; description?: string };
   } | null>;
 }
@@ -26,6 +27,10 @@ export async function probeAdapter(): Promise<{ adapter: AdapterInfo | null; rea
         architecture: info.architecture ?? '',
         description: info.description ?? '',
         shaderF16: adapter.features.has('shader-f16'),
+        ...(adapter.limits?.maxBufferSize ? { maxBufferSize: adapter.limits.maxBufferSize } : {}),
+        ...(adapter.limits?.maxStorageBufferBindingSize
+          ? { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize }
+          : {}),
       },
       reason: '',
     };

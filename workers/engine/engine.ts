@@ -60,18 +60,25 @@ export class Engine implements EngineApi {
   }
 
   async load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
-    // The newest request wins: a user who picks another model mid-download means "load this instead".
-    if (this.loading) {
-      this.loading.abort();
-      await this.loadSettled;
-    }
-    await this.stop();
+    // The newest request wins: a user who picks another model mid-download means "load this instead". Loads run
+    // one after another (each waits for the one before it to settle), and a load superseded before its turn never
+    // starts, so any number of overlapping calls end with exactly the last one loaded, and no two loads ever
+    // share transformers.js's globals (env.fetch, env.remoteHost) or hold a model at the same time.
+    this.loading?.abort();
     const controller = new AbortController();
     this.loading = controller;
+    const previous = this.loadSettled;
     const attempt = (async () => {
+      await previous;
+      if (controller.signal.aborted) throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
+      await this.stopGeneration();
       // The old model goes first: two models at once can exhaust GPU or WASM memory.
       await this.unloadModel();
       const loaded = await loadModel(spec, controller.signal, (p) => onProgress?.(p));
+      if (controller.signal.aborted) {
+        await loaded.model.dispose();
+        throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
+      }
       this.loaded = loaded;
       return loaded.info;
     })();
@@ -152,6 +159,11 @@ export class Engine implements EngineApi {
 
   async stop(): Promise<void> {
     this.loading?.abort();
+    await this.stopGeneration();
+  }
+
+  /** Ends the running generation (not a load). */
+  private async stopGeneration(): Promise<void> {
     const active = this.active;
     if (!active) return;
     active.control.stop();

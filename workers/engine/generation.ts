@@ -5,6 +5,7 @@ import type { EventChannel } from './event-channel';
 import type { GenerationControl } from './generation-control';
 import type { GenerationClock } from './generation-stats';
 import { IncrementalDecoder } from './incremental-decoder';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import type { KvCache } from './kv-cache';
 import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
@@ -202,7 +203,9 @@ export async function runGeneration(
     }
     return finish('length');
   } catch (error) {
-    const named = toEngineError(error, 'GenerationError', 'The model failed while generating');
+    const named = isOutOfMemory(error)
+      ? outOfMemoryError(loaded.info.backend, 'generating', loaded.info.modelId, loaded.info.dtype)
+      : toEngineError(error, 'GenerationError', 'The model failed while generating');
     channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
     return { keep: false, text, tokenIds: emitted };
   } finally {

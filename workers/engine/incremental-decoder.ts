@@ -7,6 +7,13 @@
  */
 export type DecodeFn = (ids: readonly number[]) => string;
 
+/**
+ * Tokens the window may hold back. A UTF-8 character needs at most 4 byte tokens, so a longer run that still
+ * decodes to nothing new (special tokens, invalid bytes) never will: its text is emitted as decoded (U+FFFD
+ * included) and the window moves on, so per-token work stays bounded on any output.
+ */
+export const MAX_PENDING_TOKENS = 8;
+
 export class IncrementalDecoder {
   private readonly ids: number[] = [];
   private prefixOffset = 0;
@@ -21,6 +28,12 @@ export class IncrementalDecoder {
 
   /** Adds one token; returns the text it completes (often the empty string mid-character). */
   push(id: number): string {
+    // Only the window is ever decoded again; what came before it can go.
+    if (this.prefixOffset > 1024) {
+      this.ids.splice(0, this.prefixOffset);
+      this.readOffset -= this.prefixOffset;
+      this.prefixOffset = 0;
+    }
     this.ids.push(id);
     const prefix = this.decode(this.ids.slice(this.prefixOffset, this.readOffset));
     const full = this.decode(this.ids.slice(this.prefixOffset));
@@ -29,6 +42,7 @@ export class IncrementalDecoder {
       this.readOffset = this.ids.length;
       return full.slice(prefix.length);
     }
+    if (this.ids.length - this.readOffset >= MAX_PENDING_TOKENS) return this.flush();
     return '';
   }
 

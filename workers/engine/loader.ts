@@ -8,14 +8,22 @@ import {
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
-import { checkExplicitDtype, chooseDtype, type DeviceCaps } from '../../common/dtype-policy';
+import {
+  adapterBufferLimit,
+  checkExplicitDtype,
+  chooseDtype,
+  largestTensorBytes,
+  type DeviceCaps,
+} from '../../common/dtype-policy';
 import { chooseBackend, chooseThreads, DTYPE_SUFFIX, weightBytesIn } from './backend';
+import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import { EngineError, isEngineError } from './errors';
-import { splitCacheUrl } from './model-cache';
+import { deleteCachedModel, splitCacheUrl } from './model-cache';
 import { createModelFetch } from './model-files';
 import { resolveSource, type ResolvedSource } from './model-source';
 import { checkQuota } from './storage-quota';
 import { runWarmup } from './forward';
+import { warmUpDecode } from './warmup';
 
 export interface LoadedModel {
   model: PreTrainedModel;
@@ -125,8 +133,15 @@ function eosIds(model: PreTrainedModel, tokenizer: PreTrainedTokenizer): Set<num
   return ids;
 }
 
-function mapLoadError(error: unknown, resolved: ResolvedSource, onnxFile: string): EngineError {
+function mapLoadError(
+  error: unknown,
+  resolved: ResolvedSource,
+  onnxFile: string,
+  backend: Backend,
+  dtype: string,
+): EngineError {
   if (isEngineError(error)) return error;
+  if (isOutOfMemory(error)) return outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
   const message = error instanceof Error ? error.message : String(error);
   const name = error instanceof Error ? error.name : '';
   if (name === 'ModelFileNotFoundError' || /Could not locate file/.test(message)) {
@@ -167,6 +182,21 @@ async function requireFiles(resolved: ResolvedSource, files: string[]): Promise<
   }
 }
 
+async function readLargestTensors(
+  resolved: ResolvedSource,
+  signal: AbortSignal,
+): Promise<Partial<Record<Dtype, number>>> {
+  try {
+    const read = createModelFetch(resolved.files, { signal, onProgress: () => undefined });
+    const response = await read(resolved.files.baseUrl + 'config.json');
+    if (!response.ok) return {};
+    return largestTensorBytes((await response.json()) as Record<string, unknown>);
+  } catch {
+    // transformers.js reads config.json next and names whatever is wrong with it.
+    return {};
+  }
+}
+
 async function loadOn(
   backend: Backend,
   dtype: Dtype,
@@ -185,7 +215,7 @@ async function loadOn(
     return { model, tokenizer };
   } catch (error) {
     if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
-    throw mapLoadError(error, resolved, onnxFile);
+    throw mapLoadError(error, resolved, onnxFile, backend, dtype);
   }
 }
 
@@ -205,9 +235,17 @@ export async function loadModel(
   }
   const available = spec.dtypes ? [...spec.dtypes] : resolved.available;
   const weightBytes = weightBytesIn([...(resolved.files.tree?.values() ?? [])].map((f) => [f.path, f.size] as const));
+  // On WebGPU one weight tensor must fit one GPU buffer: config.json (read through the same validating,
+  // caching fetch transformers.js uses next) gives the embedding's size before any weight is fetched.
+  const maxBufferBytes = choice.adapter ? adapterBufferLimit(choice.adapter) : undefined;
+  const largestTensor =
+    choice.backend === 'webgpu' && maxBufferBytes !== undefined ? await readLargestTensors(resolved, signal) : {};
   // Decided before the first weight byte is fetched: a file that cannot run is never downloaded.
   const pickDtype = (backend: Backend): { dtype: Dtype; reason: string } => {
-    const caps: DeviceCaps = { backend, shaderF16: choice.adapter?.shaderF16 ?? false };
+    const caps: DeviceCaps =
+      backend === 'webgpu'
+        ? { backend, shaderF16: choice.adapter?.shaderF16 ?? false, maxBufferBytes, largestTensor }
+        : { backend, shaderF16: false };
     const decision =
       spec.dtype && spec.dtype !== 'auto'
         ? checkExplicitDtype(spec.dtype, caps, weightBytes[spec.dtype])
@@ -215,9 +253,8 @@ export async function loadModel(
           ? chooseDtype(available, caps, weightBytes)
           : { ok: true as const, dtype: backend === 'wasm' ? ('q8' as const) : ('fp32' as const), reason: 'default' };
     if (decision.ok) return decision;
-    const explicit = spec.dtype && spec.dtype !== 'auto';
     throw new EngineError(
-      explicit && !decision.reason.includes('memory') ? 'UnsupportedDtype' : 'ModelTooLarge',
+      decision.kind === 'unsupported' ? 'UnsupportedDtype' : 'ModelTooLarge',
       `${resolved.displayId}: ${decision.reason}. Nothing was downloaded.`,
     );
   };
@@ -233,11 +270,16 @@ export async function loadModel(
   let reason = choice.reason;
   let fellBack = false;
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
+  let first: typeof loaded | null = null;
   try {
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    first = await loadOn(backend, dtype, resolved, tracker, signal);
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
-    await runWarmup(loaded.model);
+    await runWarmup(first.model);
+    loaded = first;
   } catch (error) {
+    // A session that loaded but failed its warm-up still holds its GPU or WASM memory: free it before a retry.
+    await first?.model.dispose().catch(() => undefined);
+    if (isOutOfMemory(error)) throw outOfMemoryError(backend, 'loading', resolved.displayId, dtype);
     if (backend !== 'webgpu' || signal.aborted || (isEngineError(error) && error.name !== 'ModelLoadError'))
       throw error;
     // WebGPU session creation or the first run failed: the same model still runs on WASM.
@@ -250,6 +292,9 @@ export async function loadModel(
     tracker.setPhase('warmup');
     await runWarmup(loaded.model);
   }
+  // Decode passes until the per-pass time settles: the first answer then runs at steady speed.
+  tracker.setPhase('warmup');
+  const warmup = await warmUpDecode(loaded.model, loaded.tokenizer, signal);
   if (signal.aborted) {
     await loaded.model.dispose();
     throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
@@ -277,9 +322,18 @@ export async function loadModel(
     bytes: tracker.bytes,
     fromCache: tracker.fromCache,
     loadMs: performance.now() - started,
+    warmup: {
+      passes: warmup.passes,
+      ms: warmup.ms,
+      firstPassMs: warmup.firstWindowMs,
+      lastPassMs: warmup.lastWindowMs,
+    },
     files: tracker.fileNames,
+    ...(resolved.files.uncached && { notice: resolved.files.uncached }),
   };
   tracker.setPhase('ready');
   const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;
+  // Files fetched alongside the one that did not fit may have been stored after it failed: none of them stays.
+  if (resolved.files.uncached && cacheKey) await deleteCachedModel(cacheKey).catch(() => undefined);
   return { ...loaded, info, eosTokenIds: eosIds(loaded.model, loaded.tokenizer), cacheKey };
 }

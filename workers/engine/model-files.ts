@@ -24,6 +24,11 @@ export interface FileSource {
   cacheable: boolean;
   /** Known file list (from the Hub tree API or the picked folder); unknown files are a 404 without a request. */
   tree: Map<string, RepoFile> | null;
+  /**
+   * Set when storing a file failed mid-model (QuotaExceededError): the files already stored were removed, so
+   * no partial model stays cached, and the rest of this load runs uncached. The load reports it as a notice.
+   */
+  uncached?: string;
 }
 
 export interface FetchHooks {
@@ -138,16 +143,17 @@ async function download(url: string, file: string, source: FileSource, hooks: Fe
       `The download of ${file} broke off: ${error instanceof Error ? error.message : String(error)}. Nothing was cached; retry to download it again.`,
     );
   }
-  if (expected !== null && bytes.byteLength !== expected) {
-    throw new EngineError(
-      'NetworkError',
-      `The download of ${file} was cut off at ${bytes.byteLength} of ${expected} bytes. Nothing was cached; retry to download it again.`,
-    );
-  }
+  // Before the length check: an HTML page served as octet-stream is the wrong file, not a cut-off download.
   if (HTML_SNIFF.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
     throw new EngineError(
       'NotAModelFile',
       `${file} from ${hostOf(url)} is an HTML page, not a model file. Check the model id and the host; nothing was cached.`,
+    );
+  }
+  if (expected !== null && bytes.byteLength !== expected) {
+    throw new EngineError(
+      'NetworkError',
+      `The download of ${file} was cut off at ${bytes.byteLength} of ${expected} bytes. Nothing was cached; retry to download it again.`,
     );
   }
   assertJson(file, bytes, `from ${hostOf(url)}`);
@@ -158,9 +164,27 @@ async function download(url: string, file: string, source: FileSource, hooks: Fe
       `${file} from ${hostOf(url)} does not match its published sha256. Nothing was cached; retry, and if it persists the host is serving a different file.`,
     );
   }
-  if (source.cacheable) await modelCache.commit(url, file, bytes, contentType || 'application/octet-stream');
+  if (source.cacheable && !source.uncached) await commitOrGoUncached(url, file, bytes, contentType, source);
   hooks.onProgress({ file, loaded: bytes.byteLength, total: bytes.byteLength, fromCache: false, done: true });
   return bytesResponse(bytes, contentType || undefined);
+}
+
+/** Stores a file; when storage is full, removes what this model already stored and carries on uncached. */
+async function commitOrGoUncached(
+  url: string,
+  file: string,
+  bytes: Uint8Array,
+  contentType: string,
+  source: FileSource,
+): Promise<void> {
+  try {
+    await modelCache.commit(url, file, bytes, contentType || 'application/octet-stream');
+  } catch (error) {
+    const key = modelCache.splitCacheUrl(url)?.key;
+    if (key) await modelCache.deleteCachedModel(key).catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    source.uncached = `${file} could not be stored for offline use (${reason}), so this model runs without the offline copy and nothing of it stays cached. Free space in the model manager, then load it again to store it.`;
+  }
 }
 
 /** A probe for size only (transformers.js sends `Range: bytes=0-0`); answered from what is known when possible. */
@@ -173,7 +197,8 @@ async function probe(url: string, file: string, source: FileSource, hooks: Fetch
       headers: { 'content-range': `bytes 0-0/${known.size}`, 'content-length': '1' },
     });
   }
-  if (source.cacheable && (await modelCache.hasEntry(url))) return new Response(null, { status: 206 });
+  if (source.cacheable && !source.uncached && (await modelCache.hasEntry(url)))
+    return new Response(null, { status: 206 });
   try {
     return await fetch(url, { headers: { Range: 'bytes=0-0' }, signal: hooks.signal });
   } catch (error) {
@@ -210,9 +235,13 @@ export function createModelFetch(source: FileSource, hooks: FetchHooks) {
     }
     if (new Headers(init?.headers).has('Range')) return probe(url, file, source, hooks);
     if (source.tree && !source.tree.has(file)) return notFound();
-    if (source.cacheable) {
+    if (source.cacheable && !source.uncached) {
       const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-      const cached = await modelCache.readVerified(url, file, offline);
+      // A damaged copy found while online is removed and downloaded again, once, without bothering the user.
+      const cached = await modelCache.readVerified(url, file, offline).catch((error: unknown) => {
+        if (offline || !(error instanceof EngineError) || error.name !== 'IntegrityError') throw error;
+        return null;
+      });
       if (cached) {
         hooks.onProgress({ file, loaded: cached.byteLength, total: cached.byteLength, fromCache: true, done: true });
         return bytesResponse(cached);

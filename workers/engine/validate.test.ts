@@ -48,3 +48,18 @@ describe('validateRequest', () => {
     expect(rejects({ messages: [{ role: 'robot', content: 'x' }] }).message).toMatch(/messages\[0\]/);
   });
 });
+
+describe('validateRequest bounds message text like the prompt', () => {
+  it('refuses an over-long message, too many messages, and too much text in all', () => {
+    const user = (content: string) => ({ role: 'user' as const, content });
+    expect(() => validateRequest({ messages: [user('x'.repeat(100_001))] }, 100)).toThrow(
+      /messages\[0\]\.content must be at most 100000 characters/,
+    );
+    expect(() => validateRequest({ messages: Array.from({ length: 1001 }, () => user('x')) }, 100)).toThrow(
+      /at most 1000 messages/,
+    );
+    expect(() =>
+      validateRequest({ messages: Array.from({ length: 11 }, () => user('x'.repeat(99_999))) }, 100),
+    ).toThrow(/at most 1000000 characters in all/);
+  });
+});

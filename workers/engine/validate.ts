@@ -80,6 +80,10 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
     if (!Array.isArray(messages) || messages.length === 0) {
       throw new EngineError('InvalidParams', 'messages is empty. Send at least one user message.');
     }
+    if (messages.length > LIMITS.messages) {
+      throw invalid('messages', `at most ${LIMITS.messages} messages`, messages.length, 'Start a new chat.');
+    }
+    let total = 0;
     for (const [i, m] of messages.entries()) {
       if (!m || !['system', 'user', 'assistant'].includes(m.role) || typeof m.content !== 'string') {
         throw new EngineError(
@@ -87,6 +91,23 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
           `messages[${i}] must be {role: "system" | "user" | "assistant", content: string}.`,
         );
       }
+      if (m.content.length > LIMITS.messageChars) {
+        throw invalid(
+          `messages[${i}].content`,
+          `at most ${LIMITS.messageChars} characters`,
+          `${m.content.length} characters`,
+          'Shorten it.',
+        );
+      }
+      total += m.content.length;
+    }
+    if (total > LIMITS.conversationChars) {
+      throw invalid(
+        'messages',
+        `at most ${LIMITS.conversationChars} characters in all`,
+        `${total} characters`,
+        'Start a new chat.',
+      );
     }
     const last = messages.at(-1);
     if (!last || last.role !== 'user' || last.content.trim() === '') {

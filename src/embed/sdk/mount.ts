@@ -16,6 +16,8 @@ import { widgetUrl } from './widget-url';
 type Listener = (payload: never) => void;
 type Envelope<M> = M extends HostMessage ? Omit<M, 'v'> : never;
 
+const DEFAULT_READY_TIMEOUT_MS = 60_000;
+
 let idCounter = 0;
 const newId = () => `tw-${Date.now().toString(36)}-${(++idCounter).toString(36)}`;
 
@@ -46,7 +48,28 @@ export function mountWidget(
   // Commands wait for the widget's first ready (or load error): before that it may not be listening yet.
   let queue: Envelope<HostMessage>[] | null = [];
   let resolveReady!: (event: ReadyEvent) => void;
-  const ready = new Promise<ReadyEvent>((resolve) => (resolveReady = resolve));
+  let rejectReady!: (error: Error) => void;
+  const ready = new Promise<ReadyEvent>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+  // Silence, not a slow download, is the failure: every message from the widget restarts the wait.
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  let readyTimer: ReturnType<typeof setTimeout> | null = null;
+  const armReadyTimer = () => {
+    if (readyTimer !== null) clearTimeout(readyTimer);
+    readyTimer = setTimeout(() => {
+      const error = new Error(
+        `The widget at ${widgetOrigin} did not answer for ${readyTimeoutMs / 1000} s. Check that widgetUrl points at a ` +
+          'Typewriter app and that its frame-ancestors list allows this site.',
+      );
+      error.name = 'WidgetTimeout';
+      rejectReady(error);
+    }, readyTimeoutMs);
+  };
+  // A host that never awaits `ready` must not see an unhandled rejection; one that does still gets it.
+  ready.catch(() => undefined);
+  armReadyTimer();
 
   const send = (message: Envelope<HostMessage>) => {
     if (queue) queue.push(message);
@@ -72,6 +95,8 @@ export function mountWidget(
         api.receive(message);
         return;
       case 'typewriter:ready':
+        if (readyTimer !== null) clearTimeout(readyTimer);
+        readyTimer = null;
         resolveReady(payload as TypewriterEvents['ready']);
         flush();
         break;
@@ -101,7 +126,9 @@ export function mountWidget(
   const onMessage = (event: MessageEvent) => {
     if (event.source !== iframe.contentWindow || event.origin !== widgetOrigin) return;
     const parsed = parseWidgetMessage(event.data);
-    if (parsed.ok) dispatch(parsed.message);
+    if (!parsed.ok) return;
+    if (readyTimer !== null) armReadyTimer();
+    dispatch(parsed.message);
   };
   window.addEventListener('message', onMessage);
   container.appendChild(iframe);
@@ -137,6 +164,7 @@ export function mountWidget(
       return () => set.delete(listener as Listener);
     },
     destroy() {
+      if (readyTimer !== null) clearTimeout(readyTimer);
       window.removeEventListener('message', onMessage);
       listeners.clear();
       iframe.remove();

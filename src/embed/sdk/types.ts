@@ -34,6 +34,11 @@ export interface MountOptions {
   input?: boolean;
   /** Accessible name of the iframe (default "Typewriter"). */
   title?: string;
+  /**
+   * `ready` rejects with a `WidgetTimeout` error when the widget says nothing (no ready, no progress) for this
+   * long: a widget blocked by frame-ancestors, or a page that is not Typewriter, never answers. Default 60 s.
+   */
+  readyTimeoutMs?: number;
 }
 
 export type GenerateInput = string | EmbedChatMessage[];

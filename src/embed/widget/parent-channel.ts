@@ -50,6 +50,14 @@ export function createParentChannel(options: ParentChannelOptions): ParentChanne
     const parsed = parseHostMessage(event.data);
     if (!parsed.ok) {
       log.record({ kind: 'malformed', detail: parsed.reason, origin: event.origin });
+      // A generate from an allowed sender with bad values gets a named answer, so the host's promise settles.
+      if (parsed.invalidId !== undefined && parent && event.source === parent) {
+        verified ??= event.origin;
+        parent.postMessage(
+          { v: 1, type: 'typewriter:error', id: parsed.invalidId, name: 'InvalidParams', message: parsed.reason },
+          event.origin,
+        );
+      }
       return;
     }
     verified ??= event.origin;

@@ -49,6 +49,9 @@ function toStats(stats: GenerationStats): WidgetStats {
 export class WidgetSession {
   private loading: Promise<boolean> = Promise.resolve(false);
   private active: string | null = null;
+  /** The active generation is still waiting for the model; a host Stop then ends it, never the load. */
+  private waitingForModel = false;
+  private stoppedBeforeStart = false;
   private localIds = 0;
 
   constructor(private readonly deps: SessionDeps) {}
@@ -97,7 +100,13 @@ export class WidgetSession {
   }
 
   async control(action: 'pause' | 'resume' | 'stop'): Promise<void> {
-    if (this.active !== null) await this.deps.bridge[action]();
+    if (this.active === null) return;
+    // The bridge's stop would cancel the model load too; the host meant only its generation.
+    if (this.waitingForModel) {
+      if (action === 'stop') this.stoppedBeforeStart = true;
+      return;
+    }
+    await this.deps.bridge[action]();
   }
 
   async load(model: string, backend: 'auto' | 'webgpu' | 'wasm' = 'auto', id?: string): Promise<boolean> {
@@ -161,8 +170,16 @@ export class WidgetSession {
       return;
     }
     this.active = id;
+    this.stoppedBeforeStart = false;
     try {
-      if (!(await this.loading)) {
+      this.waitingForModel = true;
+      const loaded = await this.loading;
+      this.waitingForModel = false;
+      if (this.stoppedBeforeStart) {
+        post('typewriter:done', { id, reason: 'stopped', text: '' });
+        return;
+      }
+      if (!loaded) {
         post('typewriter:error', {
           id,
           name: 'ModelNotLoaded',
@@ -183,6 +200,7 @@ export class WidgetSession {
       });
       this.finish(id, outcome);
     } finally {
+      this.waitingForModel = false;
       this.active = null;
       this.patch((s) => ({ activeId: null, phase: s.phase === 'error' ? 'error' : 'ready' }));
     }

@@ -1,0 +1,74 @@
+/**
+ * npm run bench:page [-- --quick]
+ *
+ * What the page costs the engine it shows (issue 12), in the real app build: a traced 1,000-token
+ * stream (main-thread ms per frame by stage), pipeline efficiency (UI vs bare reader) for the demo
+ * model and the 135M-shaped replica, threads with a live UI, answers 1–5 after a cold load and on a
+ * second visit, main-thread ms per token at token 100 and 2,000, and memory over 20 generations and
+ * 10 model switches. Writes bench/results/page-latest.json and page-latest.md.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { ModelSpec } from '../workers/protocol';
+import { launch } from './browser';
+import { machineInfo } from './machine';
+import { runEfficiency, runSwitchMemory, runUiProfile, runWarmup } from './measures/page-cost';
+import { runResponsiveness } from './measures/responsiveness';
+import { benchModels, MODELS_DIR } from './models';
+import { renderPageReport } from './page-report';
+import { startServer } from './server';
+
+const APP_DIR = process.env.TW_DIST ?? 'dist-bench';
+const PORT = Number(process.env.TW_PORT_BASE ?? 5400) + 7;
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const quick = values.quick ?? false;
+const started = Date.now();
+const log = (line: string) =>
+  console.log(`[bench:page ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+if (!existsSync(`${APP_DIR}/index.html`) || process.env.TW_REBUILD) {
+  log(`building the app into ${APP_DIR}`);
+  execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
+}
+benchModels(true, APP_DIR, log);
+const server = await startServer(PORT, APP_DIR, MODELS_DIR);
+const browser = await launch('wasm');
+const demo: ModelSpec = { source: { kind: 'url', url: '/models/demo/' }, dtype: 'fp32', backend: 'auto' };
+const replica: ModelSpec = { source: { kind: 'url', url: '/bench-models/smollm2-135m/' }, dtype: 'fp32' };
+const pairs = quick ? 2 : 3;
+try {
+  const machine = machineInfo(browser);
+  const profile = await runUiProfile(browser, server.origin, 1000);
+  log(`profile: ${profile.frames} frames, ${JSON.stringify(profile.perFrameMs)}`);
+  const efficiency = [
+    await runEfficiency(browser, server.origin, 'demo fp32', demo, 1000, pairs, log),
+    await runEfficiency(browser, server.origin, 'smollm2-135m fp32', replica, quick ? 48 : 96, pairs, log),
+  ];
+  const threads = [];
+  for (const n of [1, 2]) {
+    const spec = { ...demo, threads: n };
+    threads.push(await runEfficiency(browser, server.origin, `demo fp32, ${n} thread(s)`, spec, 1000, 1, log));
+  }
+  const warmup = await runWarmup(browser, server.origin, demo, 128, log);
+  const responsiveness = await runResponsiveness(browser, server.origin, 2000, log);
+  const memory = await runSwitchMemory(browser, server.origin, quick ? 64 : 128, log);
+  const results = {
+    startedAt: new Date(started).toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine,
+    profile,
+    efficiency,
+    threads,
+    warmup,
+    responsiveness,
+    memory,
+  };
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/page-latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync('bench/results/page-latest.md', renderPageReport(results));
+  log('wrote bench/results/page-latest.json and page-latest.md');
+} finally {
+  await browser.close();
+  await server.close();
+}
