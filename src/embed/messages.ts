@@ -130,10 +130,12 @@ export function parseHostMessage(data: unknown): Parsed<HostMessage> {
     }
     case 'typewriter:fetch': {
       if (typeof m.id !== 'string' || !ID.test(m.id)) return fail('fetch needs an id of 1-128 letters, digits or ._:-');
-      if (m.method !== 'GET' && m.method !== 'POST') return fail('fetch method must be GET or POST');
-      if (typeof m.path !== 'string' || !API_PATH.test(m.path)) return fail('fetch path must be /v1/...');
+      // Well addressed but bad: answered (InvalidParams), so the host's fetch settles.
+      const invalid = (reason: string) => ({ ok: false as const, reason, invalidId: m.id as string });
+      if (m.method !== 'GET' && m.method !== 'POST') return invalid('fetch method must be GET or POST');
+      if (typeof m.path !== 'string' || !API_PATH.test(m.path)) return invalid('fetch path must be /v1/...');
       if (m.body !== undefined && (typeof m.body !== 'string' || m.body.length > MAX_FETCH_BODY)) {
-        return fail(`fetch body must be a string of at most ${MAX_FETCH_BODY} characters`);
+        return invalid(`fetch body must be a string of at most ${MAX_FETCH_BODY} characters`);
       }
       const body = m.body as string | undefined;
       return {

@@ -1,5 +1,5 @@
-import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { ChatMessage } from '../../workers/protocol';
+import { checkTextSize, wellFormed } from '../embed/values';
 import { invalidRequest, type OpenAiError } from './errors';
 
 /**
@@ -20,8 +20,6 @@ const ROLE_KEYS: Record<string, readonly string[]> = {
   assistant: ['role', 'content', 'tool_calls', 'refusal'],
   tool: ['role', 'content', 'tool_call_id'],
 };
-
-const MAX_MESSAGES = 10_000;
 
 /** A string, or an array of `{type: 'text', text}` parts (joined with newlines, as vLLM does). */
 function textContent(value: unknown, at: string): string | OpenAiError {
@@ -127,27 +125,18 @@ export function parseMessages(value: unknown): ChatMessage[] | OpenAiError {
   if (!Array.isArray(value) || value.length === 0) {
     return invalidRequest("'messages' must be a non-empty array.", 'messages', 'invalid_type');
   }
-  if (value.length > MAX_MESSAGES) {
-    return invalidRequest(
-      `'messages' has ${value.length} entries; at most ${MAX_MESSAGES}.`,
-      'messages',
-      'invalid_value',
-    );
-  }
   const out: ChatMessage[] = [];
-  let chars = 0;
   for (const [i, m] of value.entries()) {
     const parsed = parseMessage(m, i);
     if ('status' in parsed) return parsed;
-    chars += parsed.content.length;
     out.push(parsed);
   }
-  if (chars > SAMPLING_LIMITS.promptChars) {
-    return invalidRequest(
-      `'messages' hold ${chars} characters; at most ${SAMPLING_LIMITS.promptChars}. Send a shorter conversation.`,
-      'messages',
-      'invalid_value',
-    );
-  }
-  return out;
+  // The widget's own limits (message count, characters per message and in all), checked before tokenizing.
+  const sizeError = checkTextSize(
+    out.map((m) => m.content),
+    'messages',
+  );
+  if (sizeError) return invalidRequest(`${sizeError}. Send a shorter conversation.`, 'messages', 'invalid_value');
+  // A lone surrogate (a string cut inside an emoji) becomes U+FFFD, as the widget does, rather than failing.
+  return out.map((m) => ({ ...m, content: wellFormed(m.content) }));
 }

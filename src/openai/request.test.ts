@@ -135,6 +135,14 @@ describe('chat request validation', () => {
     expect(e.message).toContain(param.replace(/\[.*$/, '').split('.')[0]);
   });
 
+  it("applies the widget's text limits and makes text well-formed", () => {
+    const long = error({ ...base, messages: [{ role: 'user', content: 'x'.repeat(100_001) }] });
+    expect(long).toMatchObject({ status: 400, param: 'messages', code: 'invalid_value' });
+    expect(long.message).toContain('messages[0].content is 100001 characters; the limit is 100000');
+    const cut = parseChatRequest({ ...base, messages: [{ role: 'user', content: 'a\uD83D' }] });
+    expect(cut.ok && cut.call.request.messages?.[0]?.content).toBe('a\uFFFD');
+  });
+
   it('refuses a body that is not an object', () => {
     expect(error([1])).toMatchObject({ status: 400, code: 'invalid_type' });
   });

@@ -104,6 +104,8 @@ describe('fetch messages are checked like every command', () => {
     const parsed = parseHostMessage({ v: 1, type: 'typewriter:fetch', ...fields });
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.reason).toContain(what);
+    // A well-addressed fetch with bad values is answered (InvalidParams), so the host's fetch settles.
+    expect(!parsed.ok && parsed.invalidId).toBe(what === 'id' ? undefined : 'f1');
   });
 
   it('checks the widget side: a response needs a status, a chunk its text', () => {

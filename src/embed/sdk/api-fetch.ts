@@ -22,7 +22,8 @@ const newId = () => `twf-${Date.now().toString(36)}-${(++counter).toString(36)}`
 
 /** An OpenAI-shaped error answer made on the host side (the widget refused the request before the API saw it). */
 function refusal(status: number, message: string, code: string): Response {
-  return new Response(JSON.stringify({ error: { message, type: 'server_error', param: null, code } }), {
+  const type = status === 400 ? 'invalid_request_error' : 'server_error';
+  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
     status,
     headers: { 'content-type': 'application/json', 'x-should-retry': 'false' },
   });
@@ -105,9 +106,11 @@ export function createSdkFetch(send: Send) {
         }
         break;
       case 'typewriter:error':
-        // The widget refused the command (blocked by its configuration, for instance).
+        // The widget refused the command: bad values (InvalidParams), or it cannot run (InvalidConfig, Sandboxed).
         pending.delete(id);
-        entry.resolve(refusal(503, `${message.name}: ${message.message}`, message.name));
+        entry.resolve(
+          refusal(message.name === 'InvalidParams' ? 400 : 503, `${message.name}: ${message.message}`, message.name),
+        );
         break;
     }
     return true;
