@@ -76,6 +76,14 @@ describe("the SDK's fetch over the widget protocol", () => {
   });
 });
 
+it('fails pending fetches when the widget is destroyed', async () => {
+  const sdk = createSdkFetch(() => {});
+  const pending = sdk.fetch('http://typewriter.local/v1/models');
+  await Promise.resolve();
+  sdk.dispose();
+  await expect(pending).rejects.toThrow('the widget was destroyed');
+});
+
 describe('fetch messages are checked like every command', () => {
   it('accepts a well-formed fetch and copies only its fields', () => {
     expect(

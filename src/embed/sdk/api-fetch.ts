@@ -116,5 +116,15 @@ export function createSdkFetch(send: Send) {
     return true;
   }
 
-  return { fetch, receive };
+  /** The widget is gone (`destroy()`): pending fetches fail as a dropped connection would. */
+  function dispose(): void {
+    for (const [id, entry] of pending) {
+      pending.delete(id);
+      const error = new TypeError('Typewriter fetch: the widget was destroyed.');
+      if (entry.body) entry.body.error(error);
+      else entry.reject(error);
+    }
+  }
+
+  return { fetch, receive, dispose };
 }
