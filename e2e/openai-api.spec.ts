@@ -4,7 +4,7 @@ import type OpenAIClient from 'openai';
 import type { EngineApi, StreamEvent } from '../workers/protocol';
 import { mountSdk, widgetFrame, type HostWindow, type WidgetWindow } from './support/embed-helpers';
 import { APP_ORIGIN, HOST_ORIGIN } from './support/ports';
-import { expectReady } from './support/ui-chat';
+import { expectReady, screenshot } from './support/ui-chat';
 
 /**
  * User story: a developer points the unmodified official `openai` package (the pinned devDependency)
@@ -294,6 +294,7 @@ test.describe('OpenAI-compatible API in the app, with the official client', () =
     );
     expect(code).toContain(`model: ${JSON.stringify(model)}`);
     await expect(dialog.getByRole('button', { name: 'Copy API snippet' })).toBeVisible();
+    await screenshot(page, 'developer-panel');
     await dialog.getByRole('button', { name: 'Close' }).click();
     // Run it: only the import line is swapped for the bundle already in the page.
     const logged: string[] = [];
