@@ -24,6 +24,10 @@ export const ENGINE_ERROR_NAMES = [
   'GenerationError',
   /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
   'OutOfMemory',
+  /** A response format or tool schema the grammar engine cannot compile (names the keyword or path). */
+  'InvalidSchema',
+  /** The grammar engine (web-xgrammar's wasm) failed to start, so output cannot be constrained. */
+  'GrammarUnavailable',
 ] as const;
 
 export type EngineErrorName = (typeof ENGINE_ERROR_NAMES)[number];

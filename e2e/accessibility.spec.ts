@@ -80,6 +80,12 @@ for (const { scheme, width, height } of VARIANTS) {
     await scan(page, 'embed dialog', found);
     await page.keyboard.press('Escape');
 
+    // The Developer dialog (the OpenAI-compatible API snippet).
+    await page.getByRole('button', { name: 'Developer' }).click();
+    await expect(page.getByRole('dialog', { name: 'OpenAI-compatible API' })).toBeVisible();
+    await scan(page, 'developer dialog', found);
+    await page.keyboard.press('Escape');
+
     // The embed widget, on its own page, after a short answer.
     await page.goto('/?embed&model=demo&prompt=Hello&autostart=true&maxTokens=16');
     await expect(page.getByRole('log', { name: 'Output' })).not.toBeEmpty({ timeout: 60_000 });

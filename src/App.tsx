@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { EmbedDialog } from './embed/EmbedDialog';
+import { DeveloperPanel } from './ui/DeveloperPanel';
 import { bundledFallback } from './engine/bridge';
 import { PwaStatusBar } from './pwa/PwaStatusBar';
 import { StoreContext } from './state/hooks';
@@ -30,6 +31,7 @@ function Header({ panel, setPanel }: { panel: Panel; setPanel: (p: Panel) => voi
       <div className="header-slots">
         <PwaStatusBar />
         <EmbedDialog />
+        <DeveloperPanel />
       </div>
       <nav className="header-actions" aria-label="App">
         <button

@@ -4,6 +4,7 @@ import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getAppRuntime, type AppRuntime } from './app-runtime';
 import { bundledSpec } from './catalog';
+import { createPageApi } from './openai/page-api';
 import { createPwaController } from './pwa/pwa-controller';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
@@ -15,6 +16,8 @@ const params = new URLSearchParams(location.search);
 /** Tests and the curious reach the engine here. */
 function expose({ bridge, store }: AppRuntime, extra: Record<string, unknown> = {}): void {
   (window as unknown as { __typewriter: unknown }).__typewriter = { engine: bridge.engine, bridge, store, ...extra };
+  // The OpenAI-compatible API for page scripts: new OpenAI({ ..., fetch: typewriter.fetch }) (README).
+  (window as unknown as { typewriter: unknown }).typewriter = createPageApi(bridge.engine);
 }
 
 if (refuseFraming(params)) {

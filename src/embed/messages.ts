@@ -10,6 +10,12 @@ import { checkOptionValues, checkTextSize, wellFormed } from './values';
 export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string; invalidId?: string };
 
 const ID = /^[\w.:-]{1,128}$/;
+/** An API request body: a conversation (SAMPLING_LIMITS.conversationChars) plus its JSON (tools, schemas). */
+export const MAX_FETCH_BODY = 4_000_000;
+/** `/v1/` and URL-safe segments (model ids arrive percent-encoded); no `.` or `..` segments. */
+const API_PATH = /^\/v1(?:\/(?!\.\.?(?:\/|$))[\w.%~-]+){1,8}\/?$/;
+/** Response headers the widget forwards to the SDK's `fetch`. */
+export const FORWARDED_HEADERS = ['content-type', 'x-request-id', 'x-should-retry'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -122,6 +128,24 @@ export function parseHostMessage(data: unknown): Parsed<HostMessage> {
         },
       };
     }
+    case 'typewriter:fetch': {
+      if (typeof m.id !== 'string' || !ID.test(m.id)) return fail('fetch needs an id of 1-128 letters, digits or ._:-');
+      // Well addressed but bad: answered (InvalidParams), so the host's fetch settles.
+      const invalid = (reason: string) => ({ ok: false as const, reason, invalidId: m.id as string });
+      if (m.method !== 'GET' && m.method !== 'POST') return invalid('fetch method must be GET or POST');
+      if (typeof m.path !== 'string' || !API_PATH.test(m.path)) return invalid('fetch path must be /v1/...');
+      if (m.body !== undefined && (typeof m.body !== 'string' || m.body.length > MAX_FETCH_BODY)) {
+        return invalid(`fetch body must be a string of at most ${MAX_FETCH_BODY} characters`);
+      }
+      const body = m.body as string | undefined;
+      return {
+        ok: true,
+        message: { v, type: m.type, id: m.id, method: m.method, path: m.path, ...(body !== undefined && { body }) },
+      };
+    }
+    case 'typewriter:fetch-abort':
+      if (typeof m.id !== 'string' || !ID.test(m.id)) return fail('fetch-abort needs the id of the fetch');
+      return { ok: true, message: { v, type: m.type, id: m.id } };
     default:
       return fail(`unknown message type ${JSON.stringify(m.type)}`);
   }
@@ -135,6 +159,9 @@ const WIDGET_TYPES: ReadonlySet<string> = new Set<WidgetMessageType>([
   'typewriter:done',
   'typewriter:error',
   'typewriter:resize',
+  'typewriter:response',
+  'typewriter:response-chunk',
+  'typewriter:response-end',
 ]);
 
 /** The SDK's check of widget → host messages: the envelope and the fields it reads. */
@@ -143,12 +170,26 @@ export function parseWidgetMessage(data: unknown): Parsed<WidgetMessage> {
   if (!envelope.ok) return envelope;
   const m = envelope.message;
   if (!WIDGET_TYPES.has(m.type as string)) return fail(`unknown message type ${JSON.stringify(m.type)}`);
-  const needsId = m.type === 'typewriter:token' || m.type === 'typewriter:stats' || m.type === 'typewriter:done';
+  const needsId =
+    m.type === 'typewriter:token' ||
+    m.type === 'typewriter:stats' ||
+    m.type === 'typewriter:done' ||
+    String(m.type).startsWith('typewriter:response');
   if (needsId && typeof m.id !== 'string') return fail(`${String(m.type)} without an id`);
   if (m.type === 'typewriter:token' && (typeof m.text !== 'string' || typeof m.index !== 'number')) {
     return fail('token needs text and index');
   }
   if (m.type === 'typewriter:done' && typeof m.text !== 'string') return fail('done needs text');
+  if (m.type === 'typewriter:response') {
+    const headers = m.headers;
+    if (typeof m.status !== 'number' || !Number.isInteger(m.status) || m.status < 200 || m.status > 599) {
+      return fail('response needs an HTTP status');
+    }
+    if (!isRecord(headers) || Object.values(headers).some((h) => typeof h !== 'string')) {
+      return fail('response headers must be strings');
+    }
+  }
+  if (m.type === 'typewriter:response-chunk' && typeof m.text !== 'string') return fail('response-chunk needs text');
   if (m.type === 'typewriter:resize' && (typeof m.height !== 'number' || !Number.isFinite(m.height))) {
     return fail('resize needs a finite height');
   }

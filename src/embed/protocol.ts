@@ -62,7 +62,31 @@ export interface HostLoadMessage extends EmbedModelSpec {
   id?: string;
 }
 
-export type HostMessage = HostGenerateMessage | HostControlMessage | HostLoadMessage;
+/**
+ * One request to the widget's OpenAI-compatible API (`/v1/chat/completions`, `/v1/models`): what the SDK's
+ * `fetch` sends. The widget answers with `typewriter:response`, then `typewriter:response-chunk`s, then
+ * `typewriter:response-end`.
+ */
+export interface HostFetchMessage {
+  v: EmbedProtocolVersion;
+  type: 'typewriter:fetch';
+  id: string;
+  method: 'GET' | 'POST';
+  /** `/v1/...` */
+  path: string;
+  /** The JSON request body, as text. */
+  body?: string;
+}
+
+/** The host aborted a `typewriter:fetch` (its AbortSignal): the widget stops the generation. */
+export interface HostFetchAbortMessage {
+  v: EmbedProtocolVersion;
+  type: 'typewriter:fetch-abort';
+  id: string;
+}
+
+export type HostMessage =
+  HostGenerateMessage | HostControlMessage | HostLoadMessage | HostFetchMessage | HostFetchAbortMessage;
 export type HostMessageType = HostMessage['type'];
 
 // ---- Widget → host ----
@@ -140,7 +164,36 @@ export interface WidgetResizeMessage {
   height: number;
 }
 
+/** The status and headers of a `typewriter:fetch`. */
+export interface WidgetResponseMessage {
+  v: EmbedProtocolVersion;
+  type: 'typewriter:response';
+  id: string;
+  status: number;
+  /** `content-type`, `x-request-id`, `x-should-retry` only. */
+  headers: Record<string, string>;
+}
+
+/** A piece of the response body (a whole server-sent event or more while streaming). */
+export interface WidgetResponseChunkMessage {
+  v: EmbedProtocolVersion;
+  type: 'typewriter:response-chunk';
+  id: string;
+  text: string;
+}
+
+/** The body is complete, or (with `error`) was cut off: `AbortError` after `typewriter:fetch-abort`. */
+export interface WidgetResponseEndMessage {
+  v: EmbedProtocolVersion;
+  type: 'typewriter:response-end';
+  id: string;
+  error?: { name: string; message: string };
+}
+
 export type WidgetMessage =
+  | WidgetResponseMessage
+  | WidgetResponseChunkMessage
+  | WidgetResponseEndMessage
   | WidgetReadyMessage
   | WidgetProgressMessage
   | WidgetTokenMessage

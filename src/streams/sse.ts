@@ -1,50 +1,35 @@
-import type { FinishReason } from '../../workers/protocol';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import { ChunkEncoder, openAiFinishReason, SSE_DONE, sseEvent } from '../openai/chunk-encoder';
 import type { GenerationLog } from './event-log';
 import type { TextFilter } from './filters';
 
-/** OpenAI's streaming chunk shape (`object: 'chat.completion.chunk'`). */
-export interface ChatCompletionChunk {
-  id: string;
-  object: 'chat.completion.chunk';
-  created: number;
-  model: string;
-  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: string | null }[];
-}
-
-/** OpenAI has "stop" and "length"; an EOS, a stop sequence and a user's Stop all end the answer normally. */
-export function openAiFinishReason(reason: FinishReason): 'stop' | 'length' {
-  return reason === 'length' ? 'length' : 'stop';
-}
-
-const line = (chunk: ChatCompletionChunk) => `data: ${JSON.stringify(chunk)}\n\n`;
+export type { ChatCompletionChunk };
 
 /**
  * One generation as an OpenAI-compatible SSE transcript: a chunk per token, a final chunk
- * with finish_reason, then `data: [DONE]`. `filter` applies the display filters (redaction),
+ * with finish_reason, then `data: [DONE]`, written by the same encoder as the in-page
+ * `/v1/chat/completions` handler. `filter` applies the display filters (redaction),
  * so the transcript shows what the user saw; the NDJSON event log keeps the raw text.
  */
 export function toSseTranscript(run: GenerationLog, filter?: TextFilter): string {
   const start = run.events.find((e) => e.event.type === 'start');
-  const base = {
+  const encoder = new ChunkEncoder({
     id: `chatcmpl-${run.requestId}`,
-    object: 'chat.completion.chunk' as const,
     created: Math.floor((start?.t ?? run.events[0]?.t ?? 0) / 1000),
     model: run.model ?? 'unknown',
-  };
-  const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: string | null = null) =>
-    line({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
-  let out = chunk({ role: 'assistant', content: '' });
+  });
+  let out = sseEvent(encoder.role());
   for (const { event } of run.events) {
     if (event.type === 'token') {
       const content = filter ? filter.push(event.text) : event.text;
-      if (content) out += chunk({ content });
+      if (content) out += sseEvent(encoder.content(content));
     } else if (event.type === 'done' || event.type === 'error') {
       const rest = filter?.flush() ?? '';
-      if (rest) out += chunk({ content: rest });
-      if (event.type === 'done') out += chunk({}, openAiFinishReason(event.reason));
+      if (rest) out += sseEvent(encoder.content(rest));
+      if (event.type === 'done') out += sseEvent(encoder.finish(openAiFinishReason(event.reason)));
     }
   }
-  return `${out}data: [DONE]\n\n`;
+  return out + SSE_DONE;
 }
 
 /**

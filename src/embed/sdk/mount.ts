@@ -1,5 +1,6 @@
 import type { EmbedGenerateOptions, HostMessage, WidgetMessage } from '../protocol';
 import { parseWidgetMessage } from '../messages';
+import { createSdkFetch } from './api-fetch';
 import { createConversation } from './conversation';
 import { Generation } from './generation';
 import type {
@@ -83,9 +84,16 @@ export function mountWidget(
     listeners.get(event)?.forEach((listener) => (listener as (p: TypewriterEvents[E]) => void)(payload));
   };
 
+  const api = createSdkFetch(send);
+
   const dispatch = (message: WidgetMessage) => {
     const { v: _v, type, ...payload } = message;
     switch (type) {
+      case 'typewriter:response':
+      case 'typewriter:response-chunk':
+      case 'typewriter:response-end':
+        api.receive(message);
+        return;
       case 'typewriter:ready':
         if (readyTimer !== null) clearTimeout(readyTimer);
         readyTimer = null;
@@ -103,6 +111,7 @@ export function mountWidget(
         generations.delete(message.id);
         break;
       case 'typewriter:error':
+        if (api.receive(message)) return;
         if (message.id !== undefined && generations.has(message.id)) {
           generations.get(message.id)?.fail(payload as TypewriterEvents['error']);
           generations.delete(message.id);
@@ -131,6 +140,7 @@ export function mountWidget(
   const controller: TypewriterController = {
     iframe,
     ready,
+    fetch: api.fetch,
     generate(input: GenerateInput, generateOptions?: EmbedGenerateOptions) {
       const id = newId();
       const generation = new Generation(id, (type, target) => send({ type, id: target }));

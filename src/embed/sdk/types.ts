@@ -85,6 +85,12 @@ export interface TypewriterController {
   readonly iframe: HTMLIFrameElement;
   /** Resolves on the widget's first `ready`. */
   readonly ready: Promise<ReadyEvent>;
+  /**
+   * The widget's OpenAI-compatible API (`POST /v1/chat/completions`, `GET /v1/models`) with `fetch`'s
+   * signature: `new OpenAI({ baseURL: 'http://typewriter.local/v1', apiKey: 'local', fetch: typewriter.fetch,
+   * dangerouslyAllowBrowser: true })`. Requests wait for the first `ready`.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   generate(input: GenerateInput, options?: EmbedGenerateOptions): GenerationHandle;
   /** A multi-turn chat whose turns reuse the widget's KV cache (each turn prefills only its new message). */
   conversation(options?: { system?: string }): ConversationHandle;

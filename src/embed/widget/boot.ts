@@ -8,6 +8,8 @@ import { parseWidgetParams, type WidgetConfig } from './params';
 import { createParentChannel, type ParentChannel } from './parent-channel';
 import { detectSandbox, SANDBOX_FIX } from './sandbox';
 import { WidgetSession } from './session';
+import { createApiTunnel } from './api-tunnel';
+import { createPageApi } from '../../openai/page-api';
 
 export interface Widget {
   config: WidgetConfig | null;
@@ -41,6 +43,7 @@ function bootWidget(): Widget {
   const config = parsed.ok ? parsed.config : null;
   let store: AppStore | null = null;
   let session: WidgetSession | null = null;
+  let tunnel: ReturnType<typeof createApiTunnel> | null = null;
 
   const framed = window.parent !== window;
   const channel = createParentChannel({
@@ -50,6 +53,9 @@ function bootWidget(): Widget {
     hints: { ancestorOrigin: window.location.ancestorOrigins?.[0] ?? null, referrer: document.referrer },
     log,
     onCommand(command) {
+      if (tunnel && (command.type === 'typewriter:fetch' || command.type === 'typewriter:fetch-abort')) {
+        return tunnel.handle(command);
+      }
       if (session) return session.handle(command);
       const message = `The widget cannot run: ${widgetStore.getState().widget.blocked.join(' ')}`;
       log.record({ kind: 'config', detail: `${command.type} ignored: ${message}` });
@@ -85,6 +91,8 @@ function bootWidget(): Widget {
       post: (type, payload) => channel.post(type, payload),
     });
     session.start();
+    // The SDK's `fetch`: the same OpenAI-compatible handler as the app's `window.typewriter.fetch`.
+    tunnel = createApiTunnel(createPageApi(bridge.engine).fetch, (type, payload) => channel.post(type, payload));
   } else {
     widgetStore.getState().widgetChanged({ phase: 'blocked', blocked });
     const name = sandboxed ? 'Sandboxed' : 'InvalidConfig';

@@ -45,6 +45,17 @@ describe('parent channel', () => {
     expect(log.entries).toEqual([expect.objectContaining({ kind: 'refused-origin', origin })]);
   });
 
+  it('applies the allowlist to API requests (the SDK fetch) like every command', () => {
+    const { onCommand, deliver, log } = setup();
+    const fetch = { v: 1, type: 'typewriter:fetch', id: 'f1', method: 'GET', path: '/v1/models' };
+    deliver(fetch, 'https://good.example.evil.net');
+    deliver({ ...fetch, path: '/v1/../admin' }, GOOD);
+    expect(onCommand).not.toHaveBeenCalled();
+    expect(log.entries.map((e) => e.kind)).toEqual(['refused-origin', 'malformed']);
+    deliver(fetch);
+    expect(onCommand).toHaveBeenCalledWith(fetch);
+  });
+
   it('refuses an allowed origin that is not the parent window', () => {
     const { onCommand, deliver, log } = setup();
     deliver(generate, GOOD, { postMessage() {} });
