@@ -22,6 +22,10 @@ export const ENGINE_ERROR_NAMES = [
   /** No file of the model fits in the memory the backend can address. */
   'ModelTooLarge',
   'GenerationError',
+  /** A response format or tool schema the grammar engine cannot compile (names the keyword or path). */
+  'InvalidSchema',
+  /** The grammar engine (web-xgrammar's wasm) failed to start, so output cannot be constrained. */
+  'GrammarUnavailable',
 ] as const;
 
 export type EngineErrorName = (typeof ENGINE_ERROR_NAMES)[number];

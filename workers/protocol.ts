@@ -82,8 +82,12 @@ export interface LoadResult {
 }
 
 export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
+  role: 'system' | 'user' | 'assistant' | 'tool';
   content: string;
+  /** Assistant turns: the tool calls it made (rendered through the chat template's `tool_calls`). */
+  toolCalls?: readonly { id: string; name: string; arguments: string }[];
+  /** Tool turns: the id of the call this message answers. */
+  toolCallId?: string;
   /**
    * Assistant turns only: the token ids this model generated for `content` (from `done.tokenIds`).
    * Re-tokenizing generated text does not always give the same ids; with them the next prompt
@@ -108,6 +112,22 @@ export interface SamplingParams {
   stop?: readonly string[];
 }
 
+/** Structured output, enforced by constrained decoding (web-xgrammar) in the worker's sampler. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; schema: Record<string, unknown>; name?: string; strict?: boolean };
+
+/** A function the model may call (OpenAI `tools[].function`). Rendered through the chat template's `tools`. */
+export interface ToolFunction {
+  name: string;
+  description?: string;
+  /** JSON schema of the arguments. */
+  parameters?: Record<string, unknown>;
+}
+/** `required` or a named function: the output is constrained to a call whose arguments match the schema. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
 export interface GenerateRequest extends SamplingParams {
   /** Exactly one of `messages` (through the chat template) and `prompt` (raw text). */
   messages?: readonly ChatMessage[];
@@ -125,6 +145,9 @@ export interface GenerateRequest extends SamplingParams {
   speculative?: 'auto' | 'on' | 'off';
   /** How long the KV cache is kept after this generation for the next one to reuse (ms; 0 frees it at once). */
   keepCacheMs?: number;
+  responseFormat?: ResponseFormat;
+  tools?: readonly ToolFunction[];
+  toolChoice?: ToolChoice;
 }
 
 /** Why a request reused less of the kept KV cache than its whole prompt. */
