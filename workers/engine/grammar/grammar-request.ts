@@ -1,6 +1,14 @@
 import type { GenerateRequest, ToolFunction } from '../../protocol';
 import { EngineError } from '../errors';
-import { checkSchema } from './schema-check';
+
+function checkSchema(schema: unknown, path?: string): void {
+  try {
+    checkJsonSchema(schema, path);
+  } catch (e) {
+    throw e instanceof SchemaProblem ? new EngineError('InvalidSchema', e.message) : e;
+  }
+}
+import { checkSchema as checkJsonSchema, SchemaProblem } from '../../../common/json-schema-check';
 import { SEPARATORS } from './separators';
 import type { CompiledGrammar, GrammarRuntime } from './xgrammar-runtime';
 

@@ -6,7 +6,7 @@ import { createRng, Sampler } from '../sampler';
 import { applyBitmask } from './constraint';
 import { GrammarService } from './grammar-service';
 import { loadXgrammarInNode } from './node-xgrammar';
-import { checkSchema } from './schema-check';
+import { checkSchema } from '../../../common/json-schema-check';
 import { buildGrammarVocab, detectVocabType, type VocabSource } from './tokenizer-info';
 
 function qwen3(): PreTrainedTokenizer {

@@ -1,5 +1,3 @@
-import { EngineError } from '../errors';
-
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 const SUBSCHEMA_MAPS = ['properties', '$defs', 'definitions', 'patternProperties'] as const;
 const SUBSCHEMAS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames'] as const;
@@ -7,11 +5,17 @@ const SUBSCHEMA_LISTS = ['anyOf', 'oneOf', 'allOf', 'prefixItems'] as const;
 const NUMBERS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const;
 const COUNTS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties'] as const;
 
+/** Thrown by `checkSchema`; the engine turns it into its named `InvalidSchema` error. */
+export class SchemaProblem extends Error {
+  override readonly name = 'InvalidSchema';
+}
+
 const bad = (where: string, what: string) =>
-  new EngineError('InvalidSchema', `${where} in the JSON schema ${what}. Fix the schema and send again.`);
+  new SchemaProblem(`${where} in the JSON schema ${what}. Fix the schema and send again.`);
 
 /**
- * A structural check of a JSON schema before it reaches XGrammar, whose C++ side aborts on a bad
+ * A structural check of a JSON schema before it reaches XGrammar (and in FakeEngine and the
+ * Settings panel, so all three reject the same schemas with the same words), whose C++ side aborts on a bad
  * schema with a terse message: this one names the path and the keyword. XGrammar still has the
  * final say on what it supports (its message comes back as InvalidSchema too).
  */
@@ -77,5 +81,16 @@ export function checkSchema(schema: unknown, path = '#'): void {
     if (list === undefined) continue;
     if (!Array.isArray(list) || list.length === 0) throw bad(`${path}/${key}`, 'must be a non-empty array of schemas');
     list.forEach((sub, i) => checkSchema(sub, `${path}/${key}/${i}`));
+  }
+}
+
+/** The problem with a schema, or null when it passes the check. */
+export function schemaProblem(schema: unknown): string | null {
+  try {
+    checkSchema(schema);
+    return null;
+  } catch (e) {
+    if (e instanceof SchemaProblem) return e.message;
+    throw e;
   }
 }
