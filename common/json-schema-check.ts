@@ -48,6 +48,15 @@ export function checkSchema(schema: unknown, path = '#'): void {
       throw bad(`${path}/${key}`, 'must be a non-negative integer');
     }
   }
+  const types = Array.isArray(s.type) ? s.type : [s.type];
+  const bound = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'].find((k) => k in s);
+  if (types.includes('number') && bound) {
+    // Measured: its float ranges admit "1.66" under maximum 1, and "0.5" as bounds yields any character.
+    throw bad(
+      `${path}/${bound}`,
+      'bounds a "number", which the grammar engine (web-xgrammar 0.1.27) does not enforce correctly (it lets 1.5 through a maximum of 1). Bound an "integer" instead, or drop the bound',
+    );
+  }
   if (typeof s.minLength === 'number' && typeof s.maxLength === 'number' && s.minLength > s.maxLength) {
     throw bad(`${path}/minLength`, `(${s.minLength}) is greater than maxLength (${s.maxLength})`);
   }

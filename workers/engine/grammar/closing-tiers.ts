@@ -3,15 +3,19 @@
  * not how far the text is from complete, so a sampled run can reach `maxTokens` mid-object. When
  * the budget left is no more than what closing the open strings and containers takes, the mask is
  * narrowed further to the legal tokens of the first tier below that has any: stop, then closers
- * (`}` `]`), then a closing quote, then a colon, then the smallest value (`0`, `""`). Where none is
+ * (`}` `]`), then a closing quote, then a colon, then a comma (only picked where a required
+ * member must follow), then the smallest value (`0`, `""`). Where none is
  * legal (a required key, an escape) the grammar's mask alone applies: the grammar forces that text.
  * Inside a string the quote comes first, since `}` and `]` are legal string content there.
  */
-const TIERS: readonly RegExp[] = [/^[}\]]+$/, /^"[}\]]*$/, /^"?:$/, /^:?(?:0|"")[}\]]*$/];
+// A leading space marker (byte-level Ġ, SentencePiece ▁, or a plain space) comes with the ", " separator.
+const TIERS: readonly RegExp[] = [/^[}\]]+$/, /^[Ġ▁ ]?"[}\]]*$/, /^"?:$/, /^,$/, /^[Ġ▁ ]?:?(?:0|"")[}\]]*$/];
 
 export interface ClosingTiers {
   /** Token ids per tier, stop tokens first. */
   tiers: Int32Array[];
+  /** Each token's text length (0 for special tokens). */
+  lengths: Uint16Array;
 }
 
 export function buildClosingTiers(encodedVocab: readonly string[], stopTokenIds: readonly number[]): ClosingTiers {
@@ -22,7 +26,8 @@ export function buildClosingTiers(encodedVocab: readonly string[], stopTokenIds:
     const tier = TIERS.findIndex((re) => re.test(token));
     if (tier >= 0) (lists[tier] as number[]).push(id);
   }
-  return { tiers: [Int32Array.from(stopTokenIds), ...lists.map((l) => Int32Array.from(l))] };
+  const lengths = Uint16Array.from(encodedVocab, (t) => Math.min(t.length, 65535));
+  return { tiers: [Int32Array.from(stopTokenIds), ...lists.map((l) => Int32Array.from(l))], lengths };
 }
 
 /** Tracks how deep the JSON text is (open containers, inside a string), from the accepted tokens' text. */
@@ -41,6 +46,14 @@ export class JsonDepth {
       else if (ch === '{' || ch === '[') this.depth++;
       else if (ch === '}' || ch === ']') this.depth--;
     }
+  }
+
+  clone(): JsonDepth {
+    const copy = new JsonDepth();
+    copy.depth = this.depth;
+    copy.inString = this.inString;
+    copy.escaped = this.escaped;
+    return copy;
   }
 
   get insideString(): boolean {
@@ -70,4 +83,33 @@ export function narrowToTier(bitmask: Int32Array, closing: ClosingTiers, inStrin
     if (narrowed) return narrowed;
   }
   return null;
+}
+
+/** The allowed token with the longest text (fewest steps through text the grammar forces); -1 if none. */
+export function longestAllowed(bitmask: Int32Array, lengths: Uint16Array): number {
+  let best = -1;
+  let bestLength = -1;
+  for (let w = 0; w < bitmask.length; w++) {
+    const word = bitmask[w] as number;
+    if (word === 0) continue;
+    for (let b = 0; b < 32; b++) {
+      if (((word >>> b) & 1) === 0) continue;
+      const id = (w << 5) + b;
+      const length = lengths[id] ?? 0;
+      if (length > bestLength) {
+        best = id;
+        bestLength = length;
+      }
+    }
+  }
+  return best;
+}
+
+/** The first allowed id of a bitmask; -1 if none. */
+export function firstAllowed(bitmask: Int32Array): number {
+  for (let w = 0; w < bitmask.length; w++) {
+    const word = bitmask[w] as number;
+    if (word !== 0) return (w << 5) + (31 - Math.clz32(word & -word));
+  }
+  return -1;
 }

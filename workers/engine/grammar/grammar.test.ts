@@ -65,6 +65,7 @@ describe('checkSchema names the path and keyword', () => {
     [{ enum: [] }, '#/enum'],
     [{ $ref: 'https://example.com/s.json' }, '#/$ref'],
     [{ type: 'string', pattern: '(' }, '#/pattern'],
+    [{ type: 'number', minimum: 0, maximum: 1 }, '#/minimum'],
   ])('%j → %s', (schema, where) => {
     expect(() => checkSchema(schema)).toThrowError(
       expect.objectContaining({ name: 'InvalidSchema', message: expect.stringContaining(where) }),
@@ -153,6 +154,28 @@ describe('GrammarService with web-xgrammar on the real Qwen3 vocabulary', () => 
       expect(finished).toBe(true);
       const value: unknown = JSON.parse(text);
       expect(value !== null && typeof value === 'object' && !Array.isArray(value)).toBe(true);
+    }
+  }, 60_000);
+
+  it('finishes a schema whose unbounded parts would run past the budget (the look-ahead completion)', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        note: { type: 'string' },
+        price: { type: 'number' },
+        big: { type: 'integer', minimum: 1000, maximum: 250000 },
+        tags: { type: 'array', items: { type: 'string' } },
+      },
+      required: ['note', 'price', 'big', 'tags'],
+      additionalProperties: false,
+    };
+    for (let seed = 1; seed <= 5; seed++) {
+      const request: GenerateRequest = { prompt: 'x', maxTokens: 36, responseFormat: { type: 'json_schema', schema } };
+      const { text, finished } = await sampleUnder(service, model, request, seed, tk);
+      expect(finished, text).toBe(true);
+      const value = JSON.parse(text) as { note: string; price: number; big: number; tags: string[] };
+      expect(Object.keys(value)).toEqual(['note', 'price', 'big', 'tags']);
+      expect(value.big >= 1000 && value.big <= 250000 && Number.isInteger(value.big)).toBe(true);
     }
   }, 60_000);
 
