@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick]
+ * npm run bench [-- --quick] [-- --only kv|grammar]
  *
  * Builds the app into dist-bench if missing, generates the SmolLM2-shaped replicas into
  * bench/models if missing, serves both from one cross-origin-isolated origin
@@ -16,11 +16,12 @@ import { launch } from './browser';
 import { renderChart } from './chart';
 import { machineInfo } from './machine';
 import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/backend-runs';
+import { runGrammar, type GrammarMeasure } from './measures/grammar';
 import { runKvCache, type KvCacheMeasure } from './measures/kv-cache';
 import { runMemory } from './measures/memory';
 import { runPipeline } from './measures/pipeline';
 import { runResponsiveness } from './measures/responsiveness';
-import { benchModels, MODELS_DIR } from './models';
+import { benchModels, grammarModels, MODELS_DIR } from './models';
 import { renderMarkdown, type BenchResults } from './report';
 import { startServer } from './server';
 import { DRAFT_TOKENS } from '../workers/engine/speculation';
@@ -33,7 +34,7 @@ const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
 });
 const quick = values.quick ?? false;
-/** `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run. */
+/** `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation); `--only grammar`: the mask cost. */
 const only = values.only ?? null;
 const started = Date.now();
 const log = (line: string) =>
@@ -43,7 +44,8 @@ if (!existsSync(`${APP_DIR}/index.html`) || !existsSync(`${APP_DIR}/models/demo/
   log(`building the app into ${APP_DIR}`);
   execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
 }
-const models = benchModels(quick, APP_DIR, log);
+const models = only === 'grammar' ? [] : benchModels(quick, APP_DIR, log);
+const maskModels = only === null || only === 'grammar' ? grammarModels(quick, log) : [];
 const server = await startServer(PORT, APP_DIR, MODELS_DIR);
 log(`serving ${APP_DIR} and ${MODELS_DIR} at ${server.origin}`);
 
@@ -57,6 +59,9 @@ const notes = [
 if (!quick && !models.some((m) => m.name === 'smollm2-360m'))
   notes.push('SmolLM2-360M q8 skipped: not enough free memory.');
 
+/** Ends a `--only grammar` run after the WASM measures. */
+class Done extends Error {}
+
 const results: BenchResults = {
   startedAt: new Date(started).toISOString(),
   mode: quick ? 'quick' : 'full',
@@ -68,6 +73,7 @@ const results: BenchResults = {
   responsiveness: null,
   memory: null,
   kvCache: [],
+  grammar: [],
 };
 
 const tokensFor = (m: { name: string }) => (m.name === 'demo' ? (quick ? 256 : 512) : quick ? 32 : 96);
@@ -83,26 +89,34 @@ try {
   const speed: SpeedMeasure[] = [];
   const kv: KvCacheMeasure[] = [];
   const kvOptions = { quick, draftTokens: DRAFT_TOKENS };
-  if (only !== 'kv') {
+  const grammar: GrammarMeasure[] = [];
+  for (const m of maskModels)
+    grammar.push(await runGrammar(wasmBrowser, server, m, { runs: quick ? 5 : 9, tokens: quick ? 48 : 96 }, log));
+  results.grammar = grammar;
+  if (only === 'grammar') {
+    // Nothing else to measure.
+  } else if (only !== 'kv') {
     for (const config of configs)
       speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
     results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
     results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
     results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
   }
-  kv.push(
-    ...(await runKvCache(
-      wasmBrowser,
-      { name: 'wasm-1t', backend: 'wasm', threads: 1 },
-      models,
-      server,
-      kvOptions,
-      log,
-    )),
-  );
+  if (only !== 'grammar')
+    kv.push(
+      ...(await runKvCache(
+        wasmBrowser,
+        { name: 'wasm-1t', backend: 'wasm', threads: 1 },
+        models,
+        server,
+        kvOptions,
+        log,
+      )),
+    );
   await wasmBrowser.close();
   wasmBrowser = null;
 
+  if (only === 'grammar') throw new Done();
   gpuBrowser = await launch('webgpu');
   const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
   if (only !== 'kv')
@@ -110,6 +124,8 @@ try {
   kv.push(...(await runKvCache(gpuBrowser, { name: 'webgpu', backend: 'webgpu' }, models, server, kvOptions, log)));
   results.speed = speed;
   results.kvCache = kv;
+} catch (error) {
+  if (!(error instanceof Done)) throw error;
 } finally {
   await wasmBrowser?.close();
   await gpuBrowser?.close();
@@ -120,13 +136,13 @@ results.durationS = (Date.now() - started) / 1000;
 mkdirSync(RESULTS_DIR, { recursive: true });
 const stamp = results.startedAt.replace(/[:.]/g, '-');
 writeFileSync(`${RESULTS_DIR}/${stamp}.json`, `${JSON.stringify(results, null, 2)}\n`);
-if (only === 'kv') {
-  writeFileSync(`${RESULTS_DIR}/kv-latest.md`, renderMarkdown(results));
+if (only === 'kv' || only === 'grammar') {
+  writeFileSync(`${RESULTS_DIR}/${only}-latest.md`, renderMarkdown(results));
 } else {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
   writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
 }
 log(
-  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
+  `wrote ${RESULTS_DIR}/${stamp}.json, ${only ? `${only}-latest.md` : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
 );

@@ -146,15 +146,21 @@ function parsesAndValidates(samples: Sampled[], schema: Record<string, unknown>)
 
 test.describe.configure({ mode: 'serial' });
 
-let info: LoadResult;
-test.beforeEach(async ({ page }) => {
+// One page and one load for the file: loading the model and building the grammar's tokenizer info (151936 tokens) is
+// the slow part, and the cases are independent requests to the same engine.
+let page: Page;
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
   await openHarness(page);
-  info = await load(page, { ...hubSpec(QWEN3), dtype: 'q4', backend: 'wasm' });
+  const info: LoadResult = await load(page, { ...hubSpec(QWEN3), dtype: 'q4', backend: 'wasm' });
   expect(info.vocabSize).toBe(151936);
   expect(info.randomWeights).toBe(true);
 });
+test.afterAll(async () => {
+  await page.close();
+});
 
-test('20 sampled generations per schema, for 5 schemas, all parse and validate', async ({ page }) => {
+test('20 sampled generations per schema, for 5 schemas, all parse and validate', async () => {
   test.setTimeout(180_000);
   const report: string[] = [];
   for (const [name, schema] of Object.entries(SCHEMAS)) {
@@ -172,7 +178,7 @@ test('20 sampled generations per schema, for 5 schemas, all parse and validate',
   test.info().annotations.push({ type: 'samples', description: report.join('\n') });
 });
 
-test('json_object mode: every sampled answer is a JSON object that closes within the budget', async ({ page }) => {
+test('json_object mode: every sampled answer is a JSON object that closes within the budget', async () => {
   const samples = await sampleSeeds(
     page,
     ask({ maxTokens: 32, responseFormat: { type: 'json_object' } }),
@@ -181,7 +187,7 @@ test('json_object mode: every sampled answer is a JSON object that closes within
   expect(parsesAndValidates(samples, { type: 'object' })).toEqual([]);
 });
 
-test('a bad schema is InvalidSchema naming the keyword, before any forward pass', async ({ page }) => {
+test('a bad schema is InvalidSchema naming the keyword, before any forward pass', async () => {
   const before = await forwardPasses(page);
   const bounded = await generateError(
     page,
@@ -211,7 +217,7 @@ test('a bad schema is InvalidSchema naming the keyword, before any forward pass'
   expect(parsesAndValidates(after, { type: 'boolean' })).toEqual([]);
 });
 
-test('greedy with speculation on: the grammar turns prompt-lookup drafting off and still holds', async ({ page }) => {
+test('greedy with speculation on: the grammar turns prompt-lookup drafting off and still holds', async () => {
   const schema = SCHEMAS.enums as Record<string, unknown>;
   const samples = await sampleSeeds(
     page,
@@ -222,7 +228,7 @@ test('greedy with speculation on: the grammar turns prompt-lookup drafting off a
   expect(samples[0]?.drafted).toBe(0);
 });
 
-test('tool_choice required / named: the Qwen3 tool-call form, arguments valid for the function', async ({ page }) => {
+test('tool_choice required / named: the Qwen3 tool-call form, arguments valid for the function', async () => {
   const weather = {
     name: 'get_weather',
     description: 'Current weather for a city',

@@ -108,6 +108,7 @@ export async function runGeneration(
     forwardPasses: passes,
     draftedTokens: drafted,
     acceptedTokens: accepted,
+    ...(constraint ? { grammarMs: constraint.maskMs } : {}),
   });
   const emitToken = (id: number, piece: string, index: number) => {
     text += piece;
