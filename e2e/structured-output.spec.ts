@@ -99,6 +99,10 @@ interface Sampled {
   reason: string | null;
   error: string | null;
   drafted: number;
+  tokens: number;
+  elapsedMs: number;
+  ttftMs: number;
+  grammarMs: number;
 }
 
 /** All seeds in one page round trip. */
@@ -108,7 +112,17 @@ function sampleSeeds(page: Page, base: GenerateRequest, seeds: number[]): Promis
       const out: Sampled[] = [];
       for (const seed of seeds) {
         const stream = await window.__typewriter.engine.generate({ ...base, seed });
-        const sampled: Sampled = { seed, text: '', reason: null, error: null, drafted: 0 };
+        const sampled: Sampled = {
+          seed,
+          text: '',
+          reason: null,
+          error: null,
+          drafted: 0,
+          tokens: 0,
+          elapsedMs: 0,
+          ttftMs: 0,
+          grammarMs: 0,
+        };
         const reader = stream.getReader();
         for (;;) {
           const { done, value } = await reader.read();
@@ -117,6 +131,10 @@ function sampleSeeds(page: Page, base: GenerateRequest, seeds: number[]): Promis
             sampled.text = value.text;
             sampled.reason = value.reason;
             sampled.drafted = value.stats.draftedTokens ?? 0;
+            sampled.tokens = value.stats.tokens;
+            sampled.elapsedMs = value.stats.elapsedMs;
+            sampled.ttftMs = value.stats.ttftMs ?? 0;
+            sampled.grammarMs = value.stats.grammarMs ?? 0;
           } else if (value.type === 'error') sampled.error = `${value.name}: ${value.message}`;
         }
         out.push(sampled);
@@ -161,7 +179,8 @@ test.afterAll(async () => {
 });
 
 test('20 sampled generations per schema, for 5 schemas, all parse and validate', async () => {
-  test.setTimeout(180_000);
+  // About 2.5 min on an idle 2-core machine; the margin is for a shared one.
+  test.setTimeout(360_000);
   const report: string[] = [];
   for (const [name, schema] of Object.entries(SCHEMAS)) {
     const samples = await sampleSeeds(
@@ -173,9 +192,13 @@ test('20 sampled generations per schema, for 5 schemas, all parse and validate',
     expect(parsesAndValidates(samples, schema), name).toEqual([]);
     // Different seeds give different answers: the model samples, the grammar only constrains.
     expect(new Set(samples.map((s) => s.text)).size, name).toBeGreaterThan(1);
-    report.push(`${name}: 20/20, e.g. ${samples[0]?.text}`);
+    const ms = (f: (s: Sampled) => number) => samples.reduce((a, s) => a + f(s), 0);
+    report.push(
+      `${name}: 20/20, ${ms((s) => s.tokens)} tokens, ${ms((s) => s.elapsedMs).toFixed(0)} ms (ttft ${ms((s) => s.ttftMs).toFixed(0)}, grammar ${ms((s) => s.grammarMs).toFixed(0)}), e.g. ${samples[0]?.text}`,
+    );
   }
   test.info().annotations.push({ type: 'samples', description: report.join('\n') });
+  console.log(report.join('\n'));
 });
 
 test('json_object mode: every sampled answer is a JSON object that closes within the budget', async () => {

@@ -1,5 +1,9 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GenerateRequest } from '../../protocol';
 import { createRng, Sampler } from '../sampler';
@@ -221,5 +225,31 @@ describe('GrammarService with web-xgrammar on the real Qwen3 vocabulary', () => 
     await expect(
       service.constraintFor(model, { prompt: 'x', tools: [{ name: 'a' }], toolChoice: { name: 'b' } }),
     ).rejects.toMatchObject({ name: 'InvalidParams' });
+  });
+});
+
+describe('web-xgrammar needs no eval', () => {
+  it('compiles and masks in a Node that refuses code generation from strings (as a CSP without unsafe-eval does)', () => {
+    // --disallow-code-generation-from-strings blocks eval and new Function, not WebAssembly: the same line a CSP
+    // with 'wasm-unsafe-eval' and without 'unsafe-eval' draws.
+    const file = join(mkdtempSync(join(tmpdir(), 'xgrammar-')), 'web-xgrammar.cjs');
+    copyFileSync(createRequire(import.meta.url).resolve('@mlc-ai/web-xgrammar'), file);
+    const script = `
+      const xgr = require(${JSON.stringify(file)});
+      (async () => {
+        if ((() => { try { eval('1'); return true; } catch { return false; } })()) throw new Error('eval is allowed');
+        const info = await xgr.TokenizerInfo.createTokenizerInfo(['{', '}', '"a"', ':', '1', '<eos>'], 'raw', false, 6, [5]);
+        const compiler = await xgr.GrammarCompiler.createGrammarCompiler(info);
+        const grammar = await compiler.compileJSONSchema('{"type":"object","properties":{"a":{"type":"integer"}},"required":["a"]}', false, -1, [',', ':']);
+        const matcher = await xgr.GrammarMatcher.createGrammarMatcher(grammar);
+        const ok = [0, 2, 3, 4, 1, 5].every((t) => matcher.acceptToken(t));
+        process.stdout.write(ok && matcher.isTerminated() ? 'accepted' : 'rejected');
+      })().catch((e) => { process.stdout.write('failed: ' + e.message); });
+    `;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(out).toBe('accepted');
   });
 });
