@@ -57,3 +57,23 @@ export function benchModels(quick: boolean, appDir: string, log: (line: string) 
 export function specFor(m: BenchModel, backend: 'wasm' | 'webgpu', threads?: number): ModelSpec {
   return { source: { kind: 'url', url: m.url }, dtype: m.dtype, backend, ...(threads ? { threads } : {}) };
 }
+
+/**
+ * Models for the mask-cost measure: the Qwen3-shaped tiny replica (the real 151936-token Qwen3
+ * vocabulary; its forward pass is tiny, so the mask's share is at its largest) and, in a full run,
+ * SmolLM2-135M (its own 49152-token tokenizer: the project has no 135M-shaped replica with a 150k vocabulary).
+ */
+export function grammarModels(
+  quick: boolean,
+  log: (line: string) => void,
+): { name: string; url: string; dtype: 'fp32' | 'q4' }[] {
+  ensureReplica('qwen3-0.6b-tiny', log);
+  const out: { name: string; url: string; dtype: 'fp32' | 'q4' }[] = [
+    { name: 'qwen3-0.6b-tiny', url: '/bench-models/qwen3-0.6b-tiny/', dtype: 'fp32' },
+  ];
+  if (!quick) {
+    ensureReplica('smollm2-135m', log);
+    out.push({ name: 'smollm2-135m', url: '/bench-models/smollm2-135m/', dtype: 'fp32' });
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import type { MachineInfo } from './machine';
 import type { SpeedMeasure } from './measures/backend-runs';
+import { renderGrammar, type GrammarMeasure } from './measures/grammar';
 import type { KvCacheMeasure } from './measures/kv-cache';
 import type { MemoryMeasure } from './measures/memory';
 import type { PipelineMeasure } from './measures/pipeline';
@@ -17,6 +18,7 @@ export interface BenchResults {
   responsiveness: ResponsivenessMeasure | null;
   memory: MemoryMeasure | null;
   kvCache?: KvCacheMeasure[];
+  grammar?: GrammarMeasure[];
 }
 
 const f = (v: number | null | undefined, digits = 1): string =>
@@ -103,6 +105,7 @@ export function renderMarkdown(r: BenchResults): string {
     );
   }
   lines.push(...renderKvCache(r.kvCache ?? []));
+  lines.push(...renderGrammar(r.grammar ?? []));
   if (r.notes.length > 0) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
   lines.push('![decode tok/s, ours vs peer; tok/s over a long stream](latest.svg)', '');
   return lines.join('\n');

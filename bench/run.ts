@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick]
+ * npm run bench [-- --quick] [-- --only kv|grammar]
  *
  * Builds the app into dist-bench if missing, generates the SmolLM2-shaped replicas into
  * bench/models if missing, serves both from one cross-origin-isolated origin
@@ -16,12 +16,13 @@ import { launch } from './browser';
 import { renderChart } from './chart';
 import { machineInfo } from './machine';
 import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/backend-runs';
+import { runGrammar, type GrammarMeasure } from './measures/grammar';
 import { runKvCache, type KvCacheMeasure } from './measures/kv-cache';
 import { runDtypes, type DtypeForm, type DtypeMeasure } from './measures/dtypes';
 import { runMemory } from './measures/memory';
 import { runPipeline } from './measures/pipeline';
 import { runResponsiveness } from './measures/responsiveness';
-import { benchModels, ensureReplica, MODELS_DIR } from './models';
+import { benchModels, ensureReplica, grammarModels, MODELS_DIR } from './models';
 import { renderMarkdown, type BenchResults } from './report';
 import { renderDtypes, writeDtypeTableIntoReadme } from './report-dtypes';
 import { startServer } from './server';
@@ -37,6 +38,7 @@ const { values } = parseArgs({
 const quick = values.quick ?? false;
 /**
  * `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run.
+ * `--only grammar`: the constrained-decoding mask cost.
  * `--only dtypes`: just the dtype table (every form of the 135M-shaped replica on WASM 1/N threads, the
  * tiny replica on WebGPU), into bench/results/dtypes-latest.md and the README.
  */
@@ -49,7 +51,8 @@ if (!existsSync(`${APP_DIR}/index.html`) || !existsSync(`${APP_DIR}/models/demo/
   log(`building the app into ${APP_DIR}`);
   execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
 }
-const models = only === 'dtypes' ? [] : benchModels(quick, APP_DIR, log);
+const models = only === 'dtypes' || only === 'grammar' ? [] : benchModels(quick, APP_DIR, log);
+const maskModels = only === null || only === 'grammar' ? grammarModels(quick, log) : [];
 // The real repo (SmolLM2-135M-Instruct) is GenAI-form without q8; the Optimum-form replica has all four WASM forms.
 const WASM_FORMS: DtypeForm[] = [
   ...(['fp32', 'fp16', 'q8', 'q4'] as const).map((dtype) => ({ replica: 'smollm2-135m-optimum', dtype })),
@@ -75,6 +78,9 @@ const notes = [
 if (!quick && !models.some((m) => m.name === 'smollm2-360m'))
   notes.push('SmolLM2-360M q8 skipped: not enough free memory.');
 
+/** Ends a `--only grammar` run after the WASM measures. */
+class Done extends Error {}
+
 const results: BenchResults = {
   startedAt: new Date(started).toISOString(),
   mode: quick ? 'quick' : 'full',
@@ -86,6 +92,7 @@ const results: BenchResults = {
   responsiveness: null,
   memory: null,
   kvCache: [],
+  grammar: [],
 };
 const dtypes: DtypeMeasure[] = [];
 const dtypeOptions = { tokens: quick ? 16 : 48, rounds: quick ? 3 : 5 };
@@ -103,6 +110,10 @@ try {
   const speed: SpeedMeasure[] = [];
   const kv: KvCacheMeasure[] = [];
   const kvOptions = { quick, draftTokens: DRAFT_TOKENS };
+  const grammar: GrammarMeasure[] = [];
+  for (const m of maskModels)
+    grammar.push(await runGrammar(wasmBrowser, server, m, { runs: quick ? 5 : 9, tokens: quick ? 48 : 96 }, log));
+  results.grammar = grammar;
   if (runsDtypes) {
     for (const config of configs)
       dtypes.push(...(await runDtypes(wasmBrowser, config, WASM_FORMS, server, dtypeOptions, log)));
@@ -128,6 +139,7 @@ try {
   await wasmBrowser.close();
   wasmBrowser = null;
 
+  if (only === 'grammar') throw new Done();
   gpuBrowser = await launch('webgpu');
   const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
   if (runsDtypes)
@@ -138,6 +150,8 @@ try {
     kv.push(...(await runKvCache(gpuBrowser, { name: 'webgpu', backend: 'webgpu' }, models, server, kvOptions, log)));
   results.speed = speed;
   results.kvCache = kv;
+} catch (error) {
+  if (!(error instanceof Done)) throw error;
 } finally {
   await wasmBrowser?.close();
   await gpuBrowser?.close();
@@ -158,13 +172,13 @@ if (dtypes.length > 0) {
 }
 if (only === 'dtypes') {
   // The table above is the whole run.
-} else if (only === 'kv') {
-  writeFileSync(`${RESULTS_DIR}/kv-latest.md`, renderMarkdown(results));
+} else if (only === 'kv' || only === 'grammar') {
+  writeFileSync(`${RESULTS_DIR}/${only}-latest.md`, renderMarkdown(results));
 } else {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${RESULTS_DIR}/latest.md`, renderMarkdown(results));
   writeFileSync(`${RESULTS_DIR}/latest.svg`, renderChart(results));
 }
 log(
-  `wrote ${RESULTS_DIR}/${stamp}.json, ${only === 'kv' ? 'kv-latest.md' : only === 'dtypes' ? 'dtypes-latest.md' : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
+  `wrote ${RESULTS_DIR}/${stamp}.json, ${only ? `${only}-latest.md` : 'latest.md, latest.svg'} in ${results.durationS.toFixed(0)} s`,
 );

@@ -204,6 +204,8 @@ export interface GenerationStats {
   /** Speculative decoding: draft tokens proposed and accepted (0 when it is off). */
   draftedTokens?: number;
   acceptedTokens?: number;
+  /** Structured output: milliseconds spent computing and applying token masks (and finishing look-aheads). */
+  grammarMs?: number;
 }
 
 export type FinishReason = 'eos' | 'length' | 'stop-sequence' | 'stopped';

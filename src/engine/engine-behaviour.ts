@@ -162,6 +162,33 @@ export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
     },
   },
   {
+    name: 'a JSON-schema response format gives text that parses and has the required fields; a bad schema is InvalidSchema',
+    async run(subject) {
+      await ready(subject);
+      const schema = {
+        type: 'object',
+        properties: { ok: { type: 'boolean' }, n: { type: 'integer', minimum: 0, maximum: 9 } },
+        required: ['ok', 'n'],
+        additionalProperties: false,
+      };
+      const request = ask(40, { responseFormat: { type: 'json_schema', schema }, temperature: 1, seed: 1 });
+      const events = await new EventReader((await subject.engine.generate(request)).getReader()).rest();
+      const done = events.at(-1);
+      check(done?.type === 'done', 'the stream ends with done');
+      check(done.reason === 'eos', `the grammar ends the run (reason ${done.reason})`);
+      let value: unknown;
+      try {
+        value = JSON.parse(done.text);
+      } catch {
+        throw new BehaviourFailure(`done.text is not JSON: ${done.text}`);
+      }
+      const v = value as { ok?: unknown; n?: unknown };
+      check(typeof v.ok === 'boolean' && Number.isInteger(v.n), `required fields with their types: ${done.text}`);
+      const bad = ask(4, { responseFormat: { type: 'json_schema', schema: { type: 'strnig' } } });
+      await rejectsWith(subject.engine.generate(bad), 'InvalidSchema', 'type "strnig"');
+    },
+  },
+  {
     name: 'a second generate while one runs is EngineBusy; the first is unharmed',
     async run(subject) {
       await ready(subject);

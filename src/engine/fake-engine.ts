@@ -1,4 +1,5 @@
 import { SAMPLING_LIMITS } from '../../common/sampling-limits';
+import { fakeStructuredText, pieces } from './fake-structured';
 import type {
   EngineApi,
   EngineStatus,
@@ -145,7 +146,9 @@ export class FakeEngine implements EngineApi {
     if (this.options.generateError) throw named(this.options.generateError);
     const invalid = invalidParams(request);
     if (invalid) throw named({ name: 'InvalidParams', message: invalid });
-    const script = this.options.script;
+    // Structured output: a valid answer for the schema, checked and laid out as the real engine does.
+    const structured = fakeStructuredText(request);
+    const script = structured === null ? this.options.script : pieces(structured);
     const maxTokens = script ? Math.min(script.length, request.maxTokens ?? script.length) : (request.maxTokens ?? 256);
     const words = script ?? this.options.words ?? DEFAULT_WORDS;
     const interval = this.options.tokenIntervalMs ?? 5;

@@ -70,6 +70,30 @@ describe('chat actions', () => {
     expect(engine.calls.some((c) => c.method === 'generate')).toBe(false);
   });
 
+  it('sends the Settings JSON schema as responseFormat, and refuses to send with a bad one', async () => {
+    const { engine, store, chat, settled } = await setup();
+    store
+      .getState()
+      .settingsChanged({ responseSchema: '{"type": "object", "properties": {"n": {"type": "integer"}}}' });
+    store.getState().samplingChanged('maxTokens', '64');
+    await chat.send('Count');
+    await settled();
+    const request = engine.calls.find((c) => c.method === 'generate')?.arg as GenerateRequest;
+    expect(request.responseFormat).toEqual({
+      type: 'json_schema',
+      schema: { type: 'object', properties: { n: { type: 'integer' } } },
+      strict: true,
+    });
+    // The fake answers with a valid instance, streamed in pieces: the answer parses.
+    const answer = store.getState().chat.current.messages.at(-1);
+    expect(JSON.parse(answer?.content ?? '')).toEqual({ n: 0 });
+
+    store.getState().settingsChanged({ responseSchema: '{"type": ' });
+    expect(await chat.send('Again')).toBe(false);
+    expect(store.getState().errors.banner?.name).toBe('InvalidSchema');
+    expect(engine.calls.filter((c) => c.method === 'generate')).toHaveLength(1);
+  });
+
   it('regenerate replaces the last answer; delete removes a stored conversation', async () => {
     const { store, chat, settled, persistence } = await setup();
     await chat.send('Hi');

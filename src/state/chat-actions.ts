@@ -7,6 +7,7 @@ import { buildContext, evictedEntryIds, parseContextLimit } from './context-wind
 import { describeError } from './errors-slice';
 import { isGenerating } from './generation-slice';
 import type { Persistence } from './persistence';
+import { parseResponseSchema } from './response-format';
 import { fieldFromEngineMessage, parseSampling } from './sampling';
 
 export interface ChatActions {
@@ -72,6 +73,7 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
     const modelId = state.model.result?.modelId ?? null;
     const context = buildContext(state.settings.systemPrompt, before, modelId);
     const contextLimit = parseContextLimit(state.settings.contextLimit).value;
+    const responseFormat = parseResponseSchema(state.settings.responseSchema).value;
     let tokenIds: number[] | undefined;
     const outcome = await bridge.generate(
       {
@@ -80,6 +82,7 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
         speculative: state.settings.speculative,
         keepCacheMs: state.settings.keepCacheMs,
         ...(contextLimit ? { contextLimit } : {}),
+        ...(responseFormat ? { responseFormat } : {}),
       },
       {
         owner: 'chat',
@@ -201,6 +204,11 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
       const contextError = parseContextLimit(state.settings.contextLimit).error;
       if (contextError) {
         state.errorShown({ name: 'InvalidParams', message: `${contextError} Fix it in Settings.` });
+        return false;
+      }
+      const schemaError = parseResponseSchema(state.settings.responseSchema).error;
+      if (schemaError) {
+        state.errorShown({ name: 'InvalidSchema', message: `${schemaError} Fix it in Settings.` });
         return false;
       }
       if (state.model.status !== 'ready') {

@@ -28,6 +28,8 @@ export interface Settings {
   speculative: 'auto' | 'on' | 'off';
   /** How long the engine keeps a chat's KV cache for the next turn (ms); 0 frees it after every answer. */
   keepCacheMs: number;
+  /** Structured output: a JSON schema as typed (empty = free text); answers are constrained to it. */
+  responseSchema: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   contextLimit: '',
   speculative: 'auto',
   keepCacheMs: 5 * 60_000,
+  responseSchema: '',
 };
 
 export interface SettingsSlice {

@@ -1,6 +1,7 @@
 import type { BackendPreference } from '../../workers/protocol';
 import { ModelManager } from '../pwa/ModelManager';
 import { parseContextLimit } from '../state/context-window';
+import { parseResponseSchema } from '../state/response-format';
 import { useAppStore } from '../state/hooks';
 import type { Settings } from '../state/settings-slice';
 import { DisplaySettings } from './DisplaySettings';
@@ -11,6 +12,7 @@ export function SettingsPanel() {
   const settings = useAppStore((s) => s.settings);
   const settingsChanged = useAppStore((s) => s.settingsChanged);
   const contextError = parseContextLimit(settings.contextLimit).error;
+  const schemaError = parseResponseSchema(settings.responseSchema).error;
   return (
     <div className="settings">
       <div className="field">
@@ -23,6 +25,23 @@ export function SettingsPanel() {
         />
       </div>
       <SamplingForm />
+      <div className="field">
+        <label htmlFor="response-schema">JSON schema (structured output)</label>
+        <textarea
+          id="response-schema"
+          rows={4}
+          value={settings.responseSchema}
+          placeholder='{"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}'
+          onChange={(e) => settingsChanged({ responseSchema: e.target.value })}
+          spellCheck={false}
+          aria-invalid={schemaError ? true : undefined}
+          aria-describedby="response-schema-help"
+        />
+        <small className="field-help" id="response-schema-help">
+          {schemaError ??
+            'Answers are constrained to this schema token by token (empty: free text). The JSON view shows the object as it grows.'}
+        </small>
+      </div>
       <DisplaySettings />
       <ModelPicker />
       <fieldset>

@@ -17,6 +17,7 @@ import { GenerationClock } from './generation-stats';
 import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
 import { GeneratedIds } from './generated-ids';
+import { GrammarService } from './grammar/grammar-service';
 import { KeptCache } from './kept-cache';
 import { loadModel, type LoadedModel } from './loader';
 import * as modelCache from './model-cache';
@@ -51,6 +52,8 @@ export class Engine implements EngineApi {
   private readonly generatedIds = new GeneratedIds();
   /** Measured cost and yield of speculation on the loaded model; reset with it. */
   private speculation = new SpeculationPolicy();
+  /** web-xgrammar for structured output, per loaded tokenizer. */
+  private readonly grammar = new GrammarService();
   private requestCount = 0;
 
   private get state(): EngineState {
@@ -104,12 +107,22 @@ export class Engine implements EngineApi {
     // The cache first: its tensors belong to the model's session.
     await this.kept.free();
     this.generatedIds.clear();
+    this.grammar.reset();
     this.speculation = new SpeculationPolicy();
     await loaded?.model.dispose();
   }
 
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
     const { loaded, valid, options, prompt } = await this.prepare(request);
+    const constraint = await this.grammar.constraintFor(
+      { tokenizer: loaded.tokenizer, eosTokenIds: loaded.eosTokenIds, vocabSize: loaded.info.vocabSize },
+      request,
+    );
+    // Compiling a grammar awaits: another request or a model switch may have come in meanwhile.
+    if (this.active || this.loaded !== loaded) {
+      constraint?.dispose();
+      throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
+    }
     const requestId = request.requestId ?? `gen-${++this.requestCount}`;
 
     const control = new GenerationControl();
@@ -122,6 +135,7 @@ export class Engine implements EngineApi {
       try {
         taken = await this.kept.take(loaded.model, prompt.promptIds, prompt.evicted);
       } catch (error) {
+        constraint?.dispose();
         const named = toEngineError(error, 'GenerationError', 'The KV cache could not be prepared');
         channel.send({ type: 'error', name: named.name, message: named.message });
         channel.close();
@@ -136,6 +150,7 @@ export class Engine implements EngineApi {
         maxTokens: prompt.maxTokens,
         speculation: this.speculation,
         speculative: options.speculative,
+        constraint,
       };
       const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);
       // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
@@ -225,7 +240,12 @@ export class Engine implements EngineApi {
     const options = validateCacheOptions(request, loaded.info.vocabSize);
     const contextLength = Math.min(loaded.info.contextLength, options.contextLimit ?? Infinity);
     const messages = valid.messages && this.generatedIds.fill(valid.messages);
-    const prompt = planPrompt(loaded.tokenizer, { ...valid, messages }, valid.maxTokens, contextLength);
+    const prompt = planPrompt(
+      loaded.tokenizer,
+      { ...valid, messages, tools: request.tools },
+      valid.maxTokens,
+      contextLength,
+    );
     return { loaded, valid, options, prompt };
   }
 }

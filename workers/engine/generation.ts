@@ -1,6 +1,7 @@
 import type { CacheUse, FinishReason, GenerationStats, StreamEvent } from '../protocol';
 import { NgramDrafter } from './drafter';
 import { EngineError, toEngineError } from './errors';
+import type { TokenConstraint } from './grammar/constraint';
 import type { EventChannel } from './event-channel';
 import type { GenerationControl } from './generation-control';
 import type { GenerationClock } from './generation-stats';
@@ -49,6 +50,8 @@ export interface GenerationPlan {
   /** Decides, pass by pass, how many tokens prompt-lookup speculation drafts (0: plain decoding). */
   speculation: SpeculationPolicy;
   speculative: 'auto' | 'on' | 'off';
+  /** Structured output: masks each row before sampling (speculation is off under a grammar). */
+  constraint?: TokenConstraint | null;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function runGeneration(
   clock: GenerationClock,
 ): Promise<GenerationResult> {
   const { cache, promptIds, use, maxTokens } = plan;
+  const constraint = plan.constraint ?? null;
   const sampler = new Sampler(request);
   const decoder = new IncrementalDecoder((ids) =>
     loaded.tokenizer.decode(ids as number[], { skip_special_tokens: true, clean_up_tokenization_spaces: false }),
@@ -84,7 +88,9 @@ export async function runGeneration(
   const matcher = new StopMatcher(request.stop);
   const policyInput = { temperature: request.temperature, speculative: plan.speculative };
   // Greedy only: with sampling the drafts would need the speculative-sampling acceptance rule.
-  const drafter = request.temperature === 0 && plan.speculative !== 'off' ? new NgramDrafter(promptIds) : null;
+  // Off under a grammar: drafts would have to be checked against the matcher token by token.
+  const drafter =
+    request.temperature === 0 && plan.speculative !== 'off' && !constraint ? new NgramDrafter(promptIds) : null;
   const seen = new Set(promptIds);
   const emitted: number[] = [];
   let text = '';
@@ -103,6 +109,7 @@ export async function runGeneration(
     forwardPasses: passes,
     draftedTokens: drafted,
     acceptedTokens: accepted,
+    ...(constraint ? { grammarMs: constraint.maskMs } : {}),
   });
   const emitToken = (id: number, piece: string, index: number) => {
     text += piece;
@@ -177,7 +184,10 @@ export async function runGeneration(
 
       const out: number[] = [];
       for (let j = 0; j <= draft.length; j++) {
-        const id = sampler.sample(rows[j] as Float32Array, seen);
+        const row = rows[j] as Float32Array;
+        if (constraint) await constraint.mask(row, maxTokens - index - j);
+        const id = sampler.sample(row, seen);
+        constraint?.accept(id);
         seen.add(id);
         out.push(id);
         if (j === draft.length || id !== draft[j]) break;
@@ -209,6 +219,7 @@ export async function runGeneration(
     channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
     return { keep: false, text, tokenIds: emitted };
   } finally {
+    constraint?.dispose();
     channel.close();
   }
 }

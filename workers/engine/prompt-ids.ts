@@ -1,8 +1,9 @@
-import type { ChatMessage } from '../protocol';
+import type { ChatMessage, ToolFunction } from '../protocol';
+import { templateMessages, templateTools } from './template-tools';
 
 /** What prompt tokenization needs from a transformers.js tokenizer. */
 export interface PromptTokenizer {
-  apply_chat_template(messages: { role: string; content: string }[], options: object): unknown;
+  apply_chat_template(messages: object[], options: object): unknown;
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
   decode(ids: number[], options?: object): string;
 }
@@ -12,9 +13,9 @@ const DECODE = { skip_special_tokens: true, clean_up_tokenization_spaces: false 
 const marker = (i: number) => `\uE000${i}\uE001`;
 const MARKERS = /\uE000(\d+)\uE001/;
 
-function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): string {
-  const plain = messages.map(({ role, content }) => ({ role, content }));
-  return tokenizer.apply_chat_template(plain, { add_generation_prompt: true, tokenize: false }) as string;
+function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[], tools?: readonly ToolFunction[]): string {
+  const options = { add_generation_prompt: true, tokenize: false, ...templateTools(tools) };
+  return tokenizer.apply_chat_template(templateMessages(messages), options) as string;
 }
 
 /**
@@ -29,8 +30,12 @@ function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): s
  * check for that turn, which is then encoded as text: reuse stops at the first difference, as it must.
  * Ids that do not decode to the content (another model's, a stop sequence cut inside a token) are ignored.
  */
-export function tokenizeChat(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): number[] {
-  const text = render(tokenizer, messages);
+export function tokenizeChat(
+  tokenizer: PromptTokenizer,
+  messages: readonly ChatMessage[],
+  tools?: readonly ToolFunction[],
+): number[] {
+  const text = render(tokenizer, messages, tools);
   const encode = (s: string) => (s === '' ? [] : tokenizer.encode(s, { add_special_tokens: false }));
   const usable = messages.flatMap((m, i) =>
     m.role === 'assistant' &&
@@ -45,6 +50,7 @@ export function tokenizeChat(tokenizer: PromptTokenizer, messages: readonly Chat
     const marked = render(
       tokenizer,
       messages.map((m, i) => (chosen.includes(i) ? { ...m, content: marker(i) } : m)),
+      tools,
     );
     const parts = marked.split(MARKERS); // text, index, text, index, ..., text
     let rebuilt = '';

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../protocol';
+import type { ChatMessage, ToolFunction } from '../protocol';
 import { EngineError } from './errors';
 import { planEviction } from './eviction';
 import { fitToContext } from './generation';
@@ -20,7 +20,11 @@ export interface PromptPlan {
  */
 export function planPrompt(
   tokenizer: PromptTokenizer,
-  input: { messages?: readonly ChatMessage[] | undefined; prompt?: string | undefined },
+  input: {
+    messages?: readonly ChatMessage[] | undefined;
+    prompt?: string | undefined;
+    tools?: readonly ToolFunction[] | undefined;
+  },
   maxTokens: number,
   contextLength: number,
 ): PromptPlan {
@@ -38,7 +42,7 @@ export function planPrompt(
     // Plans try the same suffixes more than once; the key is how many messages were kept.
     const key = String(messages.length);
     let ids = memo.get(key);
-    if (!ids) memo.set(key, (ids = tokenizeChat(tokenizer, messages)));
+    if (!ids) memo.set(key, (ids = tokenizeChat(tokenizer, messages, input.tools)));
     return ids;
   };
   const budget = contextLength - Math.min(maxTokens, Math.floor(contextLength / 2));

@@ -85,10 +85,10 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
     }
     let total = 0;
     for (const [i, m] of messages.entries()) {
-      if (!m || !['system', 'user', 'assistant'].includes(m.role) || typeof m.content !== 'string') {
+      if (!m || !['system', 'user', 'assistant', 'tool'].includes(m.role) || typeof m.content !== 'string') {
         throw new EngineError(
           'InvalidParams',
-          `messages[${i}] must be {role: "system" | "user" | "assistant", content: string}.`,
+          `messages[${i}] must be {role: "system" | "user" | "assistant" | "tool", content: string}.`,
         );
       }
       if (m.content.length > LIMITS.messageChars) {
@@ -110,10 +110,11 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
       );
     }
     const last = messages.at(-1);
-    if (!last || last.role !== 'user' || last.content.trim() === '') {
+    // A tool's result may come last: the model answers it.
+    if (!last || (last.role !== 'user' && last.role !== 'tool') || last.content.trim() === '') {
       throw new EngineError(
         'InvalidParams',
-        'The last message must be a non-empty user message. Type some text to send.',
+        'The last message must be a non-empty user (or tool result) message. Type some text to send.',
       );
     }
   }
