@@ -125,6 +125,12 @@ export interface GenerateRequest extends SamplingParams {
   speculative?: 'auto' | 'on' | 'off';
   /** How long the KV cache is kept after this generation for the next one to reuse (ms; 0 frees it at once). */
   keepCacheMs?: number;
+  /**
+   * Passed to the chat template as `enable_thinking` (Qwen3: `false` writes an empty `<think></think>` into
+   * the generation prompt, so the model answers without thinking). Unset: the template's default. Templates
+   * that do not read it ignore it; raw `prompt` requests too.
+   */
+  enableThinking?: boolean;
 }
 
 /** Why a request reused less of the kept KV cache than its whole prompt. */

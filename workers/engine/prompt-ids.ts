@@ -12,9 +12,24 @@ const DECODE = { skip_special_tokens: true, clean_up_tokenization_spaces: false 
 const marker = (i: number) => `\uE000${i}\uE001`;
 const MARKERS = /\uE000(\d+)\uE001/;
 
-function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): string {
+/** What a request passes to the chat template besides the messages. */
+export interface TemplateOptions {
+  /** The template's `enable_thinking` (Qwen3); left out when unset, so the template's own default holds. */
+  enableThinking?: boolean | undefined;
+}
+
+/** The template's extra variables: transformers.js passes unknown options to the Jinja template as kwargs. */
+export function templateKwargs(options: TemplateOptions): Record<string, unknown> {
+  return options.enableThinking === undefined ? {} : { enable_thinking: options.enableThinking };
+}
+
+function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[], options: TemplateOptions): string {
   const plain = messages.map(({ role, content }) => ({ role, content }));
-  return tokenizer.apply_chat_template(plain, { add_generation_prompt: true, tokenize: false }) as string;
+  return tokenizer.apply_chat_template(plain, {
+    add_generation_prompt: true,
+    tokenize: false,
+    ...templateKwargs(options),
+  }) as string;
 }
 
 /**
@@ -29,8 +44,12 @@ function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): s
  * check for that turn, which is then encoded as text: reuse stops at the first difference, as it must.
  * Ids that do not decode to the content (another model's, a stop sequence cut inside a token) are ignored.
  */
-export function tokenizeChat(tokenizer: PromptTokenizer, messages: readonly ChatMessage[]): number[] {
-  const text = render(tokenizer, messages);
+export function tokenizeChat(
+  tokenizer: PromptTokenizer,
+  messages: readonly ChatMessage[],
+  options: TemplateOptions = {},
+): number[] {
+  const text = render(tokenizer, messages, options);
   const encode = (s: string) => (s === '' ? [] : tokenizer.encode(s, { add_special_tokens: false }));
   const usable = messages.flatMap((m, i) =>
     m.role === 'assistant' &&
@@ -45,6 +64,7 @@ export function tokenizeChat(tokenizer: PromptTokenizer, messages: readonly Chat
     const marked = render(
       tokenizer,
       messages.map((m, i) => (chosen.includes(i) ? { ...m, content: marker(i) } : m)),
+      options,
     );
     const parts = marked.split(MARKERS); // text, index, text, index, ..., text
     let rebuilt = '';
