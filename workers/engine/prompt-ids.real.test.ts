@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../protocol';
 import { commonPrefixLength } from './prefix';
-import { tokenizeChat, type PromptTokenizer } from './prompt-ids';
+import { tokenizeChat, type PromptTokenizer, type TemplateOptions } from './prompt-ids';
 
 /** Real tokenizers and chat templates (Qwen3: drops earlier thinking; Llama 3: trims every turn). */
 function real(pkg: string): PromptTokenizer {
@@ -80,7 +80,7 @@ describe.each([
     { role: 'user', content: 'And then?' },
   ];
 
-  it.each([
+  it.each<[string, TemplateOptions]>([
     ['the template default', {}],
     ['enable_thinking on', { enableThinking: true }],
     ['enable_thinking off', { enableThinking: false }],
