@@ -28,6 +28,8 @@ export interface Settings {
   speculative: 'auto' | 'on' | 'off';
   /** How long the engine keeps a chat's KV cache for the next turn (ms); 0 frees it after every answer. */
   keepCacheMs: number;
+  /** Reasoning models (Qwen3): think before answering; off passes `enable_thinking: false` to the template. */
+  enableThinking: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   contextLimit: '',
   speculative: 'auto',
   keepCacheMs: 5 * 60_000,
+  enableThinking: true,
 };
 
 export interface SettingsSlice {
