@@ -1,6 +1,7 @@
 import type { FinishReason } from '../../workers/protocol';
 import type { GenerationLog } from './event-log';
 import type { TextFilter } from './filters';
+import { ThinkSplitter } from './think';
 
 /** OpenAI's streaming chunk shape (`object: 'chat.completion.chunk'`). */
 export interface ChatCompletionChunk {
@@ -8,7 +9,12 @@ export interface ChatCompletionChunk {
   object: 'chat.completion.chunk';
   created: number;
   model: string;
-  choices: { index: number; delta: { role?: 'assistant'; content?: string }; finish_reason: string | null }[];
+  choices: {
+    index: number;
+    /** `reasoning_content`: a reasoning model's thinking, as DeepSeek's and vLLM's OpenAI-compatible APIs send it. */
+    delta: { role?: 'assistant'; content?: string; reasoning_content?: string };
+    finish_reason: string | null;
+  }[];
 }
 
 /** OpenAI has "stop" and "length"; an EOS, a stop sequence and a user's Stop all end the answer normally. */
@@ -21,7 +27,9 @@ const line = (chunk: ChatCompletionChunk) => `data: ${JSON.stringify(chunk)}\n\n
 /**
  * One generation as an OpenAI-compatible SSE transcript: a chunk per token, a final chunk
  * with finish_reason, then `data: [DONE]`. `filter` applies the display filters (redaction),
- * so the transcript shows what the user saw; the NDJSON event log keeps the raw text.
+ * so the transcript shows what the user saw; the NDJSON event log keeps the raw text. A reasoning
+ * model's thinking is sent as `delta.reasoning_content` (unfiltered, as the model wrote it: the
+ * redaction list is for the answer's display), so `content` is the answer alone.
  */
 export function toSseTranscript(run: GenerationLog, filter?: TextFilter): string {
   const start = run.events.find((e) => e.event.type === 'start');
@@ -34,11 +42,18 @@ export function toSseTranscript(run: GenerationLog, filter?: TextFilter): string
   const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: string | null = null) =>
     line({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
   let out = chunk({ role: 'assistant', content: '' });
+  // A reasoning model's `<think>…</think>` goes out as `reasoning_content`, never inside `content`.
+  const think = new ThinkSplitter();
+  const emit = ({ thinking, answer }: { thinking: string; answer: string }) => {
+    if (thinking) out += chunk({ reasoning_content: thinking });
+    const content = filter ? filter.push(answer) : answer;
+    if (content) out += chunk({ content });
+  };
   for (const { event } of run.events) {
     if (event.type === 'token') {
-      const content = filter ? filter.push(event.text) : event.text;
-      if (content) out += chunk({ content });
+      emit(think.push(event.text));
     } else if (event.type === 'done' || event.type === 'error') {
+      emit(think.flush());
       const rest = filter?.flush() ?? '';
       if (rest) out += chunk({ content: rest });
       if (event.type === 'done') out += chunk({}, openAiFinishReason(event.reason));
