@@ -155,6 +155,12 @@ export interface GenerateRequest extends SamplingParams {
   responseFormat?: ResponseFormat;
   tools?: readonly ToolFunction[];
   toolChoice?: ToolChoice;
+  /**
+   * Passed to the chat template as `enable_thinking` (Qwen3: `false` writes an empty `<think></think>` into
+   * the generation prompt, so the model answers without thinking). Unset: the template's default. Templates
+   * that do not read it ignore it; raw `prompt` requests too.
+   */
+  enableThinking?: boolean;
 }
 
 /** Why a request reused less of the kept KV cache than its whole prompt. */

@@ -159,16 +159,41 @@ export function buildGenaiGraph(options: GenaiGraphOptions): GraphBuilder {
     const logits = w.linear(h, 'lm_head.weight', H, V, head);
     const bias = w.vector('lm_head.logits_bias', V, options.logitsBias);
     const forced = options.positionalBias;
-    if (!forced) {
+    const conditional = options.conditionalBias ?? [];
+    if (!forced && conditional.length === 0) {
       b.op1('Add', [logits, bias], [], 'logits');
       return;
     }
-    const biased = b.op1('Add', [logits, bias]);
-    const reached = b.toFloat(b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids']));
-    const oneHot = new Float32Array(V);
-    oneHot[forced.tokenId] = forced.amount;
-    const boost = b.op1('Mul', [b.op1('Unsqueeze', [reached, b.i64([-1])]), b.float(oneHot, [V])]);
-    b.op1('Add', [biased, boost], [], 'logits');
+    /** `amount` on `tokenId` wherever the [B, S] boolean `rows` is true. */
+    const boostWhere = (rows: string, tokenId: number, amount: number) => {
+      const oneHot = new Float32Array(V);
+      oneHot[tokenId] = amount;
+      return b.op1('Mul', [b.op1('Unsqueeze', [b.toFloat(rows), b.i64([-1])]), b.float(oneHot, [V])]);
+    };
+    let out = b.op1('Add', [logits, bias]);
+    const terms = [
+      ...(forced
+        ? [
+            boostWhere(
+              b.op1('LessOrEqual', [b.i64(forced.fromPosition), 'position_ids']),
+              forced.tokenId,
+              forced.amount,
+            ),
+          ]
+        : []),
+      ...conditional.map((c) =>
+        boostWhere(
+          'inputId' in c.when
+            ? b.op1('Equal', ['input_ids', b.i64(c.when.inputId)])
+            : b.op1('Equal', ['position_ids', b.i64(c.when.position)]),
+          c.tokenId,
+          c.amount,
+        ),
+      ),
+    ];
+    terms.forEach((term, i) => {
+      out = b.op1('Add', [out, term], [], i === terms.length - 1 ? 'logits' : undefined);
+    });
   });
   return b;
 }

@@ -24,6 +24,17 @@ export interface LlamaGraphOptions {
   readonly logitsBias: () => Float32Array;
   /** Adds `amount` to `tokenId`'s logit on rows whose position id >= `fromPosition`. */
   readonly positionalBias?: { readonly tokenId: number; readonly fromPosition: number; readonly amount: number };
+  /**
+   * GenAI form only: adds `amount` to `tokenId`'s logit on rows whose input token is `inputId`, or whose
+   * position id equals `position` (the thinking test model's `<think>` and `</think>`).
+   */
+  readonly conditionalBias?: readonly ConditionalBias[];
+}
+
+export interface ConditionalBias {
+  readonly tokenId: number;
+  readonly amount: number;
+  readonly when: { readonly inputId: number } | { readonly position: number };
 }
 
 /**

@@ -94,6 +94,14 @@ export interface ModelSpec {
   /** Precisions written with external data, and into how many chunks (`_data`, `_data_1`, ...). */
   readonly externalData?: Partial<Record<Precision, number>>;
   readonly hub?: HubReplica;
+  /**
+   * A reasoning-model stand-in (GenAI form, a tokenizer with `<think>`/`</think>`): a bare newline is never
+   * generated, and the row whose input is one (the last token of a ChatML generation prompt) gives `<think>`,
+   * so greedy output opens a thinking section exactly when the prompt ends in `assistant\n`, i.e. not when
+   * the template already closed an empty `<think></think>` (Qwen3's `enable_thinking: false`). The row at
+   * position id `closeAtPosition` gives `</think>`; the rest is ordinary text.
+   */
+  readonly thinking?: { readonly closeAtPosition: number };
 }
 
 const DEMO_ARCHITECTURE: LlamaArchitecture = {
@@ -363,6 +371,37 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     realTokenizer: 'qwen3',
     hub: {
       repoId: 'typewriter-tests/Qwen3-eos',
+      config: {
+        architectures: ['Qwen3ForCausalLM'],
+        model_type: 'qwen3',
+        bos_token_id: 151643,
+        eos_token_id: 151645,
+        torch_dtype: 'bfloat16',
+      },
+      listedOnly: {},
+    },
+  },
+  {
+    name: 'qwen3-think-tiny',
+    purpose:
+      "Test model: the Qwen3 replica's form and real tokenizer; greedy decoding writes <think>, ordinary text, </think> once the position id reaches 40, an answer, and <|im_end|> from position 64.",
+    seed: 7700,
+    generateByDefault: true,
+    defaultOutDir: 'e2e/.models',
+    architecture: TINY,
+    tokenizerVocabSize: 0,
+    modelVocabSize: 151936,
+    init: TINY_INIT,
+    wordBonus: 2,
+    eos: { kind: 'at-position', position: 64 },
+    thinking: { closeAtPosition: 40 },
+    form: 'genai',
+    qkNorm: true,
+    // q4 computes in float32, so the +2e4 boosts are not clipped as the fp16 conversion would.
+    precisions: ['q4'],
+    realTokenizer: 'qwen3',
+    hub: {
+      repoId: 'typewriter-tests/Qwen3-think',
       config: {
         architectures: ['Qwen3ForCausalLM'],
         model_type: 'qwen3',

@@ -105,6 +105,18 @@ function fileSizes(spec: ModelSpec, dir: string): GeneratedFile[] {
 
 const writeJson = (path: string, value: unknown): void => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 
+/** The ids the thinking test model's rules use; the tokenizer must have `<think>`, `</think>` and a newline token. */
+function thinkingIds(spec: ModelSpec, tokens: readonly (string | undefined)[], closeAt: number) {
+  const id = (token: string) => {
+    const at = tokens.indexOf(token);
+    if (at === -1) throw new Error(`${spec.name}: the tokenizer has no ${JSON.stringify(token)} token`);
+    return at;
+  };
+  if (spec.form !== 'genai') throw new Error(`${spec.name}: the thinking rules exist in the GenAI form only`);
+  // 'Ċ' is a lone "\n" in byte-level BPE.
+  return { open: id('<think>'), close: id('</think>'), newline: id('Ċ'), closeAt };
+}
+
 /** What the graph and config need to know about the tokenizer, from whichever source. */
 interface TokenizerPlan {
   readonly ids: TokenIds;
@@ -206,6 +218,7 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
       : trainedTokenizer(spec.tokenizerVocabSize).vocab.size);
   const tokenizer = planTokenizer(spec, vocabSize);
   const { ids } = tokenizer;
+  const think = spec.thinking ? thinkingIds(spec, tokenizer.tokens, spec.thinking.closeAtPosition) : null;
 
   const staging = join(outDir, `.${spec.name}.partial-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
@@ -235,12 +248,20 @@ export function generateModel(spec: ModelSpec, outDir: string, options: Generate
           });
           // Rows past the tokenizer (real vocab_size is padded) are ids nothing can decode.
           bias.fill(-SPECIAL_BIAS, tokenizer.size);
+          // The thinking model: the tags only where its rules put them, and never a bare newline.
+          if (think) for (const id of [think.open, think.close, think.newline]) bias[id] = -SPECIAL_BIAS;
           return bias;
         },
         positionalBias:
           spec.eos.kind === 'at-position'
             ? { tokenId: ids.eos, fromPosition: spec.eos.position, amount: 2 * SPECIAL_BIAS }
             : undefined,
+        conditionalBias: think
+          ? [
+              { tokenId: think.open, amount: 2 * SPECIAL_BIAS, when: { inputId: think.newline } },
+              { tokenId: think.close, amount: 2 * SPECIAL_BIAS, when: { position: think.closeAt } },
+            ]
+          : undefined,
       };
       const graph =
         spec.form === 'genai'

@@ -10,6 +10,7 @@ import type {
   StreamEvent,
 } from '../../workers/protocol';
 import type { TextAnalysis } from '../streams/analysis';
+import type { ThinkingView } from '../streams/thinking-display';
 import type { DisplaySettings } from '../streams/display-pipeline';
 import type { StreamContext } from '../streams/event-log';
 import type { LoadFallback } from './load-retries';
@@ -65,6 +66,10 @@ export interface GenerationFrame {
   maxTokens?: number;
   /** The raw text so far. */
   text?: string;
+  /** The raw text without a reasoning model's thinking (`<think>…</think>`). */
+  answer?: string;
+  /** The Thinking section, when the model writes one. */
+  thinking?: ThinkingView;
   tokens?: number;
   /** Finished display blocks: a new array only when a block completed. */
   blocks?: readonly string[];

@@ -105,10 +105,15 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       const chunk = run.pendingText.join('');
       run.pendingText.length = 0;
       run.text += chunk;
-      run.display.push(chunk);
+      const answer = run.thinking.push(chunk);
+      run.answer += answer;
+      run.display.push(answer);
       // The analysis follows the stats events (4 Hz), not every frame: its panel is a figure, not the text.
       frame.text = run.text;
+      frame.answer = run.answer;
       frame.tokens = run.tokens;
+      const thinking = run.thinking.take();
+      if (thinking) frame.thinking = thinking;
     }
     // Pause freezes the paced display too; the rest shows on resume, or at once on stop/done.
     const shown = run.paused ? '' : run.display.release(now());
@@ -133,6 +138,14 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
   /** The run ended: pacing and the filters' hold-back end too, and everything received has been emitted. */
   function finishDisplay(run: LiveRun): void {
     frames.flushNow();
+    const held = run.thinking.flush();
+    if (held) {
+      run.answer += held;
+      run.display.push(held);
+      run.pendingPatch.answer = run.answer;
+    }
+    const thinking = run.thinking.take();
+    if (thinking) run.pendingPatch.thinking = thinking;
     const rest = run.display.finish();
     if (rest) show(run, rest, run.pendingPatch);
     frames.flushNow();

@@ -47,6 +47,9 @@ function invalidParams(request: GenerateRequest): string | null {
     return `maxTokens must be an integer from 1 to ${SAMPLING_LIMITS.maxTokens} (got ${maxTokens}). Lower max tokens.`;
   if (topP !== undefined && !(topP > 0 && topP <= 1))
     return `topP must be greater than 0 and at most 1 (got ${topP}). Use 1 to disable top-p.`;
+  // The fake has no chat template, so `enableThinking` changes nothing; a wrong type fails as in the real engine.
+  if (request.enableThinking !== undefined && typeof request.enableThinking !== 'boolean')
+    return `enableThinking must be true or false (got ${String(request.enableThinking)}). Leave it out for the template default.`;
   return null;
 }
 

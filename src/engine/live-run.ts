@@ -1,5 +1,6 @@
 import { BlockSplitter } from '../streams/blocks';
 import { DisplayPipeline } from '../streams/display-pipeline';
+import { ThinkingDisplay } from '../streams/thinking-display';
 import type { StreamContext } from '../streams/event-log';
 import type { GenerationStats } from '../../workers/protocol';
 import type { GenerationFrame, GenerationOutcome } from './bridge-types';
@@ -8,6 +9,10 @@ import type { GenerationFrame, GenerationOutcome } from './bridge-types';
 export interface LiveRun {
   context: StreamContext;
   display: DisplayPipeline;
+  /** Takes a reasoning model's `<think>…</think>` out of the raw text before the answer's display. */
+  thinking: ThinkingDisplay;
+  /** The raw text without the thinking (what the answer's display, JSON view and analysis read). */
+  answer: string;
   /** Active (unpaused) ms from the latest stats, for chars/s. */
   activeMs: number | null;
   analysisChanged: boolean;
@@ -33,6 +38,8 @@ export function createLiveRun(
   return {
     context,
     display: new DisplayPipeline(settings),
+    thinking: new ThinkingDisplay(settings),
+    answer: '',
     activeMs: null,
     analysisChanged: false,
     pendingText: [],

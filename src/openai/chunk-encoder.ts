@@ -71,6 +71,11 @@ export class ChunkEncoder {
     return this.chunk({ content: text });
   }
 
+  /** A reasoning model's thinking, as DeepSeek's and vLLM's OpenAI-compatible servers send it. */
+  reasoning(text: string): ChatCompletionChunk {
+    return this.chunk({ reasoning_content: text } as Delta);
+  }
+
   /** A whole call in one delta (we only emit a call once its JSON is complete). `index` counts calls from 0. */
   toolCall(index: number, call: ToolCallOut): ChatCompletionChunk {
     return this.chunk({

@@ -234,3 +234,61 @@ describe('bridge: debug log', () => {
     expect(debug.mock.calls.some((c) => String(c[0]).endsWith('] load Demo'))).toBe(true);
   });
 });
+
+describe("bridge: a reasoning model's thinking", () => {
+  const QWEN3 = [
+    '<think>',
+    '\n',
+    'The user',
+    ' says hi',
+    '.\n\n',
+    'Greet',
+    ' back.\n',
+    '</think>',
+    '\n\n',
+    '# Hello',
+    '!',
+  ];
+
+  it('goes to the Thinking section, never into the answer, its JSON view or its analysis', async () => {
+    const { store, bridge } = await ready(
+      { script: QWEN3, tokenIntervalMs: 5 },
+      { ...timerFrames, minFrameIntervalMs: 0 },
+    );
+    const seen: (string | null)[] = [];
+    const unsubscribe = store.subscribe((s) => {
+      const t = s.generation.thinking;
+      seen.push(t ? [...t.blocks, t.tail].join('|') + (t.done ? ' (done)' : '') : null);
+      // Not one frame shows a tag or the thinking as answer.
+      expect(shown(store)).not.toMatch(/think|user says/);
+      expect(s.generation.answer).not.toMatch(/think|user says/);
+    });
+    const outcome = await bridge.generate({ ...ASK, maxTokens: 50 });
+    unsubscribe();
+    const g = store.getState().generation;
+    expect(outcome.text).toBe(QWEN3.join('')); // the raw text (what the chat keeps and sends back) is whole
+    expect(g.text).toBe(QWEN3.join(''));
+    expect(g.answer).toBe('# Hello!');
+    expect(shown(store)).toBe('# Hello!');
+    expect(g.thinking).toEqual({ blocks: ['The user says hi.\n'], tail: 'Greet back.\n', done: true });
+    expect(g.analysis?.words).toBe(analyzeText('# Hello!').words);
+    // It streamed: the section existed, still open, before it was done.
+    expect(seen.some((x) => x !== null && !x.endsWith('(done)'))).toBe(true);
+  });
+
+  it('a run stopped while thinking keeps an unfinished section and an empty answer', async () => {
+    const { store, bridge } = await ready({ script: ['<think>', 'hmm', ' </thi'] });
+    const outcome = await bridge.generate({ ...ASK, maxTokens: 50 });
+    expect(outcome.text).toBe('<think>hmm </thi');
+    const g = store.getState().generation;
+    expect(g.thinking).toEqual({ blocks: [], tail: 'hmm </thi', done: false });
+    expect(shown(store)).toBe('');
+  });
+
+  it('an answer without thinking has no section', async () => {
+    const { store, bridge } = await ready({ script: ['Hi', ' <think>'] });
+    await bridge.generate({ ...ASK, maxTokens: 50 });
+    expect(store.getState().generation.thinking).toBeNull();
+    expect(shown(store)).toBe('Hi <think>');
+  });
+});

@@ -8,8 +8,8 @@ import { createAppStore } from './store';
 
 const frames = { scheduleFrame: (cb: () => void) => setTimeout(cb, 0) as unknown as number, cancelFrame: clearTimeout };
 
-async function setup() {
-  const engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1 });
+async function setup(script?: readonly string[]) {
+  const engine = new FakeEngine({ tokenIntervalMs: 1, loadStepMs: 1, ...(script ? { script } : {}) });
   const store = createAppStore();
   const bridge = connectedBridge(engine, store, frames);
   const persistence = createMemoryPersistence();
@@ -27,6 +27,23 @@ async function setup() {
 }
 
 describe('chat actions', () => {
+  it("sends a reasoning model's answer back whole, <think> included (the template strips it), with the thinking setting", async () => {
+    const script = ['<think>', 'hmm', '</think>', '\n\n', 'Hi'];
+    const { engine, store, chat, settled } = await setup(script);
+    store.getState().samplingChanged('maxTokens', '10');
+    await chat.send('One');
+    await settled();
+    store.getState().settingsChanged({ enableThinking: false });
+    await chat.send('Two');
+    await settled();
+    const requests = engine.calls.filter((c) => c.method === 'generate').map((c) => c.arg as GenerateRequest);
+    expect(requests.map((r) => r.enableThinking)).toEqual([true, false]);
+    const answer = requests[1]?.messages?.find((m) => m.role === 'assistant');
+    expect(answer?.content).toBe(script.join(''));
+    // Its ids are the whole answer's too, so the engine can splice them where the template keeps the text verbatim.
+    expect(answer?.tokenIds).toHaveLength(script.length);
+  });
+
   it('sends the history through the template with the system prompt first', async () => {
     const { engine, store, chat, settled } = await setup();
     store.getState().settingsChanged({ systemPrompt: 'Be brief.' });

@@ -81,6 +81,8 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
         messages: context.messages,
         speculative: state.settings.speculative,
         keepCacheMs: state.settings.keepCacheMs,
+        // Earlier answers go back with their `<think>…</think>`: the template itself decides what to keep of it.
+        enableThinking: state.settings.enableThinking,
         ...(contextLimit ? { contextLimit } : {}),
         ...(responseFormat ? { responseFormat } : {}),
       },

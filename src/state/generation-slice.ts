@@ -2,6 +2,7 @@ import type { ErrorName } from '../../common/error-names';
 import type { FinishReason, GenerationStats } from '../../workers/protocol';
 import type { GenerationFrame, GenerationStatus } from '../engine/bridge-types';
 import type { TextAnalysis } from '../streams/analysis';
+import type { ThinkingView } from '../streams/thinking-display';
 import type { SliceCreator } from './store-types';
 
 export type { GenerationStatus };
@@ -13,6 +14,10 @@ export interface GenerationState {
   /** Who started it ("chat", "embed", ...): lets several views share one engine. */
   owner: string | null;
   text: string;
+  /** `text` without a reasoning model's thinking: what the answer view, JSON view and announcer read. */
+  answer: string;
+  /** The Thinking section of a reasoning model's answer (null when it writes none). */
+  thinking: ThinkingView | null;
   /** Finished markdown blocks: append-only, the array only changes when a block completes. */
   blocks: readonly string[];
   /** The growing, unfinished block. */
@@ -43,6 +48,8 @@ export const initialGenerationState: GenerationState = {
   requestId: null,
   owner: null,
   text: '',
+  answer: '',
+  thinking: null,
   blocks: [],
   tail: '',
   tokens: 0,

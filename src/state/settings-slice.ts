@@ -30,6 +30,8 @@ export interface Settings {
   keepCacheMs: number;
   /** Structured output: a JSON schema as typed (empty = free text); answers are constrained to it. */
   responseSchema: string;
+  /** Reasoning models (Qwen3): think before answering; off passes `enable_thinking: false` to the template. */
+  enableThinking: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   speculative: 'auto',
   keepCacheMs: 5 * 60_000,
   responseSchema: '',
+  enableThinking: true,
 };
 
 export interface SettingsSlice {

@@ -11,6 +11,24 @@ const TOKENS: [string, number][] = [
 ];
 
 describe('SSE transcript', () => {
+  it("sends a reasoning model's thinking as reasoning_content, never inside content", () => {
+    const tokens: [string, number][] = [
+      ['<think>', 1],
+      ['\nWhy', 2],
+      [' not.\n', 3],
+      ['</think>', 4],
+      ['\n\n', 5],
+      ['Yes', 6],
+    ];
+    const parsed = parseChatCompletionSse(toSseTranscript(fakeRun('r0', tokens, { reason: 'eos' })));
+    expect(parsed.text).toBe('Yes');
+    const reasoning = parsed.chunks
+      .map((c) => (c.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '')
+      .join('');
+    expect(reasoning).toBe('Why not.\n');
+    expect(parsed.finishReason).toBe('stop');
+  });
+
   it('round-trips through the parser: same text, OpenAI chunk shape, finish reason and [DONE]', () => {
     const sse = toSseTranscript(fakeRun('r1', TOKENS, { reason: 'length' }));
     expect(sse.endsWith('data: [DONE]\n\n')).toBe(true);

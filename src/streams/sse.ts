@@ -2,6 +2,7 @@ import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { ChunkEncoder, openAiFinishReason, SSE_DONE, sseEvent } from '../openai/chunk-encoder';
 import type { GenerationLog } from './event-log';
 import type { TextFilter } from './filters';
+import { ThinkSplitter } from './think';
 
 export type { ChatCompletionChunk };
 
@@ -19,11 +20,19 @@ export function toSseTranscript(run: GenerationLog, filter?: TextFilter): string
     model: run.model ?? 'unknown',
   });
   let out = sseEvent(encoder.role());
+  // A reasoning model's `<think>…</think>` goes out as `reasoning_content` (unfiltered: the redaction list is for
+  // the answer's display), never inside `content`.
+  const think = new ThinkSplitter();
+  const emit = ({ thinking, answer }: { thinking: string; answer: string }) => {
+    if (thinking) out += sseEvent(encoder.reasoning(thinking));
+    const content = filter ? filter.push(answer) : answer;
+    if (content) out += sseEvent(encoder.content(content));
+  };
   for (const { event } of run.events) {
     if (event.type === 'token') {
-      const content = filter ? filter.push(event.text) : event.text;
-      if (content) out += sseEvent(encoder.content(content));
+      emit(think.push(event.text));
     } else if (event.type === 'done' || event.type === 'error') {
+      emit(think.flush());
       const rest = filter?.flush() ?? '';
       if (rest) out += sseEvent(encoder.content(rest));
       if (event.type === 'done') out += sseEvent(encoder.finish(openAiFinishReason(event.reason)));

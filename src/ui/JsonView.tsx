@@ -23,7 +23,7 @@ const useFilterSettings = (): DisplayFilterSettings => {
 };
 
 function LiveJson() {
-  const text = useAppStore((s) => s.generation.text);
+  const text = useAppStore((s) => s.generation.answer);
   const settings = useFilterSettings();
   const [tracker] = useState(() => new JsonAnswerTracker(() => displayFilter(settings)));
   return <JsonPanel state={tracker.update(text)} />;

@@ -20,14 +20,15 @@ export function LiveAnnouncer() {
       if (g.requestId !== seen.requestId) {
         announced.current = { requestId: g.requestId, length: 0, status: '' };
       }
-      const fresh = g.text.slice(announced.current.length);
+      // The answer only: the thinking is collapsed, and announcing it would drown the answer.
+      const fresh = g.answer.slice(announced.current.length);
       const statusChanged = g.status !== announced.current.status;
       let next = fresh.trim();
       if (statusChanged && g.status === 'paused') next = `${next} Paused.`.trim();
       if (statusChanged && g.status === 'done')
         next = `${next} ${g.finishReason === 'stopped' ? 'Stopped.' : 'Done.'}`.trim();
       if (statusChanged && g.status === 'error') next = `${next} Generation failed.`.trim();
-      announced.current.length = g.text.length;
+      announced.current.length = g.answer.length;
       announced.current.status = g.status;
       if (next) setMessage(next);
     };

@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import { splitBlocks } from '../streams/blocks';
+import { splitThinking } from '../streams/think';
 import type { ChatEntry } from '../state/chat-slice';
 import { analyzeText } from '../streams/analysis';
 import { applyFilter, displayFilter } from '../streams/filters';
@@ -8,6 +9,7 @@ import { formatAnalysis } from './AnalysisPanel';
 import { formatDuration, formatRate } from './format';
 import { JsonView, LiveJsonView } from './JsonView';
 import { MarkdownBlock } from './MarkdownBlock';
+import { LiveThinking, ThinkingSection } from './ThinkingSection';
 import { UserMessage } from './UserMessage';
 
 const REASON_TEXT = {
@@ -17,7 +19,7 @@ const REASON_TEXT = {
   stopped: 'stopped',
 } as const;
 
-function MessageFooter({ entry }: { entry: ChatEntry }) {
+function MessageFooter({ entry, answer }: { entry: ChatEntry; answer: string }) {
   const { stats } = entry;
   return (
     <footer className="msg-footer">
@@ -31,14 +33,15 @@ function MessageFooter({ entry }: { entry: ChatEntry }) {
             ` · prompt ${stats.promptTokens} (${stats.reusedTokens ?? 0} reused, ${stats.prefilledTokens} prefilled${stats.reuseMiss === 'eviction' ? ': older turns were left out, so the whole prompt was new' : ''})`}
         </span>
       )}
-      {entry.content && <MessageAnalysis entry={entry} />}
+      {answer && <MessageAnalysis entry={entry} answer={answer} />}
     </footer>
   );
 }
 
-/** Words, sentences and chars/s of a finished answer (its raw text), computed once. */
-function MessageAnalysis({ entry }: { entry: ChatEntry }) {
-  const f = useMemo(() => formatAnalysis(analyzeText(entry.content, entry.stats?.elapsedMs ?? null)), [entry]);
+/** Words, sentences and chars/s of a finished answer (its raw text, thinking excluded), computed once. */
+function MessageAnalysis({ entry, answer }: { entry: ChatEntry; answer: string }) {
+  const elapsedMs = entry.stats?.elapsedMs ?? null;
+  const f = useMemo(() => formatAnalysis(analyzeText(answer, elapsedMs)), [answer, elapsedMs]);
   return (
     <span className="msg-analysis" aria-label="Answer analysis">
       {f.words} words · {f.unique} unique · {f.sentences} sentences · avg {f.avg} chars/word · {f.cps} chars/s
@@ -50,12 +53,22 @@ function MessageAnalysis({ entry }: { entry: ChatEntry }) {
 export const CommittedMessage = memo(function CommittedMessage({ entry }: { entry: ChatEntry }) {
   const redactWords = useAppStore((s) => s.settings.redactWords);
   const normalizeWhitespace = useAppStore((s) => s.settings.normalizeWhitespace);
-  const shown = useMemo(
-    () =>
-      entry.role === 'assistant' ? applyFilter(displayFilter({ redactWords, normalizeWhitespace }), entry.content) : '',
-    [entry, redactWords, normalizeWhitespace],
+  // A reasoning model's `<think>…</think>` goes to the Thinking section, split exactly as it streamed.
+  const parts = useMemo(
+    () => (entry.role === 'assistant' ? splitThinking(entry.content) : null),
+    [entry.role, entry.content],
   );
-  const blocks = useMemo(() => splitBlocks(shown), [shown]);
+  const answer = parts?.answer ?? '';
+  const shown = useMemo(() => {
+    if (!parts) return null;
+    const filter = () => displayFilter({ redactWords, normalizeWhitespace });
+    return {
+      answer: applyFilter(filter(), parts.answer),
+      thinking: parts.thinking ? applyFilter(filter(), parts.thinking) : null,
+    };
+  }, [parts, redactWords, normalizeWhitespace]);
+  const blocks = useMemo(() => splitBlocks(shown?.answer ?? ''), [shown]);
+  const thinkingBlocks = useMemo(() => (shown?.thinking ? splitBlocks(shown.thinking) : null), [shown]);
   return (
     <article
       className={`msg msg-${entry.role}${entry.outOfContext ? ' msg-out-of-context' : ''}`}
@@ -68,10 +81,17 @@ export const CommittedMessage = memo(function CommittedMessage({ entry }: { entr
       {entry.role === 'user' ? (
         <UserMessage entry={entry} />
       ) : (
-        blocks.map((b, i) => <MarkdownBlock key={i} source={b} />)
+        <>
+          {thinkingBlocks && (
+            <ThinkingSection blocks={thinkingBlocks} tail="" live={false} done={parts?.thinkingDone ?? false} />
+          )}
+          {blocks.map((b, i) => (
+            <MarkdownBlock key={i} source={b} />
+          ))}
+        </>
       )}
-      {entry.role === 'assistant' && <JsonView text={entry.content} />}
-      {entry.role === 'assistant' && <MessageFooter entry={entry} />}
+      {entry.role === 'assistant' && <JsonView text={answer} />}
+      {entry.role === 'assistant' && <MessageFooter entry={entry} answer={answer} />}
     </article>
   );
 });
@@ -104,6 +124,7 @@ export function LiveMessage({ entry }: { entry: ChatEntry }) {
       aria-busy="true"
       data-entry={entry.id}
     >
+      <LiveThinking />
       <FinishedBlocks />
       <TailBlock />
       <LiveJsonView />

@@ -118,6 +118,20 @@ export function SettingsPanel() {
             prompt.
           </small>
         </div>
+        <div className="field field-check">
+          <input
+            id="enable-thinking"
+            type="checkbox"
+            checked={settings.enableThinking}
+            onChange={(e) => settingsChanged({ enableThinking: e.target.checked })}
+            aria-describedby="thinking-help"
+          />
+          <label htmlFor="enable-thinking">Thinking (reasoning models)</label>
+        </div>
+        <small className="field-help" id="thinking-help">
+          Qwen3 thinks before it answers (shown collapsed under Thinking). Off asks the chat template to skip it (
+          <code>enable_thinking</code>); models whose template has no such switch are not affected.
+        </small>
       </fieldset>
       <ModelManager />
     </div>

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../protocol';
 import { commonPrefixLength } from './prefix';
-import { tokenizeChat, type PromptTokenizer } from './prompt-ids';
+import { tokenizeChat, type PromptTokenizer, type TemplateOptions } from './prompt-ids';
 
 /** Real tokenizers and chat templates (Qwen3: drops earlier thinking; Llama 3: trims every turn). */
 function real(pkg: string): PromptTokenizer {
@@ -54,5 +54,64 @@ describe.each([
     const reused = commonPrefixLength([...cachedPrompt, ...generated], ids);
     expect(reused).toBeGreaterThanOrEqual(cachedPrompt.length);
     expect(reused).toBeLessThan(cachedPrompt.length + generated.length);
+  });
+});
+
+/** The ids transformers.js itself renders and tokenizes for this chat (its own path, not ours). */
+const reference = (tk: PromptTokenizer, messages: ChatMessage[], kwargs: object = {}) =>
+  tk.apply_chat_template(
+    messages.map(({ role, content }) => ({ role, content })),
+    { add_generation_prompt: true, tokenize: true, return_tensor: false, return_dict: false, ...kwargs },
+  ) as number[];
+
+describe.each([
+  ['Qwen3', 'tokenizer-qwen3'],
+  ['Llama 3', 'tokenizer-llama3'],
+])('the prompt ids of a chat equal apply_chat_template in transformers.js (%s)', (name, pkg) => {
+  const tk = real(pkg);
+  const qwen = name === 'Qwen3';
+  const thought = qwen ? '<think>\nThe user says hi.\n</think>\n\n' : '';
+  const chat: ChatMessage[] = [
+    { role: 'system', content: 'You are terse.' },
+    { role: 'user', content: 'Hi there' },
+    { role: 'assistant', content: `${thought}Hello! Ünïcödé ✓ 你好` },
+    { role: 'user', content: 'Count: 1, 2, 3' },
+    { role: 'assistant', content: `${thought}4, 5` },
+    { role: 'user', content: 'And then?' },
+  ];
+
+  it.each<[string, TemplateOptions]>([
+    ['the template default', {}],
+    ['enable_thinking on', { enableThinking: true }],
+    ['enable_thinking off', { enableThinking: false }],
+  ])('multi-turn with a system prompt, %s', (_label, options) => {
+    const kwargs = options.enableThinking === undefined ? {} : { enable_thinking: options.enableThinking };
+    const ids = tokenizeChat(tk, chat, options);
+    expect(ids).toEqual(reference(tk, chat, kwargs));
+    // With each answer's own ids spliced in (as the chat sends them back), still the same prompt.
+    const withIds = chat.map((m) => (m.role === 'assistant' ? { ...m, tokenIds: encode(tk, m.content) } : m));
+    expect(tokenizeChat(tk, withIds, options)).toEqual(ids);
+  });
+
+  it(`enable_thinking false ${qwen ? 'closes an empty <think> in the generation prompt' : 'is ignored'}`, () => {
+    const off = tokenizeChat(tk, chat, { enableThinking: false });
+    const on = tokenizeChat(tk, chat, { enableThinking: true });
+    if (!qwen) {
+      expect(off).toEqual(on);
+      return;
+    }
+    // Qwen3: `<|im_start|>assistant\n` then, when off, `<think>\n\n</think>\n\n`: four more tokens, the tags single ids.
+    const [open, close] = [
+      tk.encode('<think>', { add_special_tokens: false }),
+      tk.encode('</think>', { add_special_tokens: false }),
+    ];
+    expect(open).toEqual([151667]);
+    expect(close).toEqual([151668]);
+    expect(off.slice(0, on.length)).toEqual(on);
+    expect(off.slice(on.length)).toEqual([151667, ...encode(tk, '\n\n'), 151668, ...encode(tk, '\n\n')]);
+    // The earlier answers lost their thinking either way: the template strips it, not us.
+    const text = tk.decode(on, {});
+    expect(text).not.toContain('The user says hi.');
+    expect(text).toContain('Hello! Ünïcödé ✓ 你好<|im_end|>');
   });
 });

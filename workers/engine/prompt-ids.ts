@@ -13,9 +13,26 @@ const DECODE = { skip_special_tokens: true, clean_up_tokenization_spaces: false 
 const marker = (i: number) => `\uE000${i}\uE001`;
 const MARKERS = /\uE000(\d+)\uE001/;
 
-function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[], tools?: readonly ToolFunction[]): string {
-  const options = { add_generation_prompt: true, tokenize: false, ...templateTools(tools) };
-  return tokenizer.apply_chat_template(templateMessages(messages), options) as string;
+/** What a request passes to the chat template besides the messages. */
+export interface TemplateOptions {
+  /** The template's `enable_thinking` (Qwen3); left out when unset, so the template's own default holds. */
+  enableThinking?: boolean | undefined;
+  /** Functions the model may call, through the template's own `tools`. */
+  tools?: readonly ToolFunction[] | undefined;
+}
+
+/** The template's extra variables: transformers.js passes unknown options to the Jinja template as kwargs. */
+export function templateKwargs(options: TemplateOptions): Record<string, unknown> {
+  return options.enableThinking === undefined ? {} : { enable_thinking: options.enableThinking };
+}
+
+function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[], options: TemplateOptions): string {
+  return tokenizer.apply_chat_template(templateMessages(messages), {
+    add_generation_prompt: true,
+    tokenize: false,
+    ...templateTools(options.tools),
+    ...templateKwargs(options),
+  }) as string;
 }
 
 /**
@@ -33,9 +50,9 @@ function render(tokenizer: PromptTokenizer, messages: readonly ChatMessage[], to
 export function tokenizeChat(
   tokenizer: PromptTokenizer,
   messages: readonly ChatMessage[],
-  tools?: readonly ToolFunction[],
+  options: TemplateOptions = {},
 ): number[] {
-  const text = render(tokenizer, messages, tools);
+  const text = render(tokenizer, messages, options);
   const encode = (s: string) => (s === '' ? [] : tokenizer.encode(s, { add_special_tokens: false }));
   const usable = messages.flatMap((m, i) =>
     m.role === 'assistant' &&
@@ -50,7 +67,7 @@ export function tokenizeChat(
     const marked = render(
       tokenizer,
       messages.map((m, i) => (chosen.includes(i) ? { ...m, content: marker(i) } : m)),
-      tools,
+      options,
     );
     const parts = marked.split(MARKERS); // text, index, text, index, ..., text
     let rebuilt = '';

@@ -1,8 +1,8 @@
-import type { ChatMessage, ToolFunction } from '../protocol';
+import type { ChatMessage } from '../protocol';
 import { EngineError } from './errors';
 import { planEviction } from './eviction';
 import { fitToContext } from './generation';
-import { tokenizeChat, type PromptTokenizer } from './prompt-ids';
+import { tokenizeChat, type PromptTokenizer, type TemplateOptions } from './prompt-ids';
 
 export interface PromptPlan {
   promptIds: number[];
@@ -20,11 +20,7 @@ export interface PromptPlan {
  */
 export function planPrompt(
   tokenizer: PromptTokenizer,
-  input: {
-    messages?: readonly ChatMessage[] | undefined;
-    prompt?: string | undefined;
-    tools?: readonly ToolFunction[] | undefined;
-  },
+  input: { messages?: readonly ChatMessage[] | undefined; prompt?: string | undefined } & TemplateOptions,
   maxTokens: number,
   contextLength: number,
 ): PromptPlan {
@@ -42,7 +38,7 @@ export function planPrompt(
     // Plans try the same suffixes more than once; the key is how many messages were kept.
     const key = String(messages.length);
     let ids = memo.get(key);
-    if (!ids) memo.set(key, (ids = tokenizeChat(tokenizer, messages, input.tools)));
+    if (!ids) memo.set(key, (ids = tokenizeChat(tokenizer, messages, input)));
     return ids;
   };
   const budget = contextLength - Math.min(maxTokens, Math.floor(contextLength / 2));

@@ -23,6 +23,8 @@ export interface ValidatedRequest {
   seed: number;
   stop: string[];
   statsIntervalMs: number;
+  /** The chat template's `enable_thinking`; undefined keeps the template's default. */
+  enableThinking: boolean | undefined;
 }
 
 function invalid(field: string, rule: string, got: unknown, hint: string): EngineError {
@@ -139,9 +141,14 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
     }
   }
 
+  if (request.enableThinking !== undefined && typeof request.enableThinking !== 'boolean') {
+    throw invalid('enableThinking', 'true or false', request.enableThinking, 'Leave it out for the template default.');
+  }
+
   return {
     messages,
     prompt,
+    enableThinking: request.enableThinking,
     maxTokens: numberIn(
       'maxTokens',
       request.maxTokens,

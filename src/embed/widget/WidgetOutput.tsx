@@ -15,8 +15,16 @@ export function WidgetOutput() {
   const mine = useAppStore((s) => s.generation.owner === EMBED_OWNER);
   const blocks = useAppStore((s) => s.generation.blocks);
   const tail = useAppStore((s) => s.generation.tail);
+  // A reasoning model's thinking is not part of the widget's output (the bridge keeps it out of the
+  // blocks); while it thinks, the widget says so instead of sitting empty.
+  const thinking = useAppStore((s) => s.generation.thinking !== null && !s.generation.thinking.done);
   return (
     <div className="tw-embed__output" role="log" aria-live="polite" aria-label="Output">
+      {mine && thinking && (
+        <p className="tw-embed__thinking" role="status">
+          Thinking…
+        </p>
+      )}
       {mine && blocks.map((text, i) => <Block key={i} text={text} />)}
       {mine && tail && <p className="tw-embed__block">{tail}</p>}
     </div>
