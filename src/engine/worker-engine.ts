@@ -139,16 +139,21 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   const call = <T>(fn: () => Promise<T>, long = false): Promise<T> => {
     const unavailable = gaveUp ?? down;
     if (unavailable) return Promise.reject(unavailable);
-    if (long) health.busy();
+    const done = long ? health.busy() : null;
     return new Promise<T>((resolve, reject) => {
-      const settle = (error: Error) => reject(error);
+      const settle = (error: Error) => {
+        done?.();
+        reject(error);
+      };
       pending.add(settle);
       fn().then(
         (value) => {
+          done?.();
           pending.delete(settle);
           resolve(value);
         },
         (error: unknown) => {
+          done?.();
           pending.delete(settle);
           reject(named(error));
         },

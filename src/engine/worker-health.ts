@@ -35,6 +35,12 @@ export class WorkerHealth {
   private answered = 0;
   /** Pings numbered above this were sent after a long call began; until one is answered, be lenient. */
   private busyFrom: number | null = null;
+  /**
+   * Long calls still running. A load answers pings between its awaits, then blocks again for seconds
+   * (ORT session creation, a big model's first run), so it keeps the longer limit until it settles;
+   * on a busy machine the short one read a restarted worker's load as a hang and reloaded it.
+   */
+  private longCalls = 0;
   private handle: unknown = null;
   /** True once the worker has answered at all: its script loaded and its module ran. */
   started = false;
@@ -68,16 +74,24 @@ export class WorkerHealth {
   }
 
   /** A call that may block the worker for one long pass (load, the prefill after generate) begins. */
-  busy(): void {
+  busy(): () => void {
     this.busyFrom ??= this.sent;
     this.lastAnswer = this.timers.now();
+    this.longCalls++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.longCalls--;
+      this.lastAnswer = Math.max(this.lastAnswer, this.timers.now());
+    };
   }
 
   private tick(): void {
     const silent = this.timers.now() - this.lastAnswer;
     // Until its first answer the worker is still evaluating its modules (transformers.js and ORT are large, and a
     // busy machine parses slowly); a script that fails to load says so with an `error` event instead.
-    const limit = !this.started || this.busyFrom !== null ? this.busyHangMs : this.hangMs;
+    const limit = !this.started || this.busyFrom !== null || this.longCalls > 0 ? this.busyHangMs : this.hangMs;
     if (silent > limit) {
       this.stop();
       this.onHung(silent);
