@@ -84,6 +84,8 @@ export interface WarmupVisit {
   /** The load's warm-up phase (decode passes behind "Warming up"): ms and passes. */
   warmupMs: number | null;
   warmupPasses: number | null;
+  /** Median ms per warm-up pass in its first and its last window. */
+  warmupPassMs: [number, number] | null;
   /** Decode tok/s (engine stats) of answers 1–5 in a row after the load. */
   answers: number[];
   /** Tokens each answer decoded (all equal unless one ended early). */
@@ -91,6 +93,13 @@ export interface WarmupVisit {
   /** Prompt tokens each answer prefilled (the whole prompt: no KV reuse between them). */
   prefilled: number[];
   firstOverFifth: number;
+  /**
+   * Renderer CPU ms per generated token for each answer (CDP SystemInfo.getProcessInfo): what the
+   * engine spends, which other load on a shared machine does not inflate the way it inflates tok/s.
+   */
+  cpuMsPerToken: number[];
+  /** CPU per token of answer 5 ÷ answer 1 (1 = the first answer costs no more than the fifth). */
+  fifthOverFirstCpu: number;
 }
 
 export interface WarmupMeasure {
@@ -99,13 +108,21 @@ export interface WarmupMeasure {
   secondVisit: WarmupVisit;
 }
 
-async function visit(page: Page, spec: ModelSpec, request: GenerateRequest): Promise<WarmupVisit> {
+async function visit(
+  page: Page,
+  spec: ModelSpec,
+  request: GenerateRequest,
+  rendererCpuMs: () => Promise<number>,
+): Promise<WarmupVisit> {
   const { wallMs, result } = await loadModel(page, spec);
   const answers: number[] = [];
   const answerTokens: number[] = [];
   const prefilled: number[] = [];
+  const cpuMsPerToken: number[] = [];
   for (let i = 0; i < 5; i++) {
+    const cpuBefore = await rendererCpuMs();
     const run = await runOurs(page, request);
+    cpuMsPerToken.push(((await rendererCpuMs()) - cpuBefore) / Math.max(1, run.tokens));
     answers.push(run.stats.averageDecodeTokPerS ?? run.readerTokPerS);
     answerTokens.push(run.tokens);
     prefilled.push(run.stats.prefilledTokens ?? run.stats.promptTokens);
@@ -114,10 +131,13 @@ async function visit(page: Page, spec: ModelSpec, request: GenerateRequest): Pro
     loadMs: wallMs,
     warmupMs: result.warmup?.ms ?? null,
     warmupPasses: result.warmup?.passes ?? null,
+    warmupPassMs: result.warmup ? [result.warmup.firstPassMs, result.warmup.lastPassMs] : null,
     answers,
     answerTokens,
     prefilled,
     firstOverFifth: (answers[0] ?? NaN) / (answers[4] ?? NaN),
+    cpuMsPerToken,
+    fifthOverFirstCpu: (cpuMsPerToken[4] ?? NaN) / (cpuMsPerToken[0] ?? NaN),
   };
 }
 
@@ -142,16 +162,26 @@ export async function runWarmup(
     speculative: 'off',
     keepCacheMs: 0,
   };
+  const cdp = await browser.newBrowserCDPSession();
+  const rendererCpuMs = async () => {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; cpuTime: number }[];
+    };
+    return processInfo.filter((p) => p.type === 'renderer').reduce((n, p) => n + p.cpuTime * 1000, 0);
+  };
   try {
     const first = await openHarness(context);
-    const cold = await visit(first, spec, request);
+    const cold = await visit(first, spec, request, rendererCpuMs);
     await first.close();
     const second = await openHarness(context);
-    const secondVisit = await visit(second, spec, request);
-    const fmt = (v: WarmupVisit) => `${v.answers.map((a) => a.toFixed(0)).join(', ')} (load ${v.loadMs.toFixed(0)} ms)`;
+    const secondVisit = await visit(second, spec, request, rendererCpuMs);
+    const fmt = (v: WarmupVisit) =>
+      `${v.answers.map((a) => a.toFixed(0)).join(', ')} tok/s, ` +
+      `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms)`;
     log(`warm-up: cold ${fmt(cold)}; second visit ${fmt(secondVisit)}`);
     return { tokens, cold, secondVisit };
   } finally {
+    await cdp.detach();
     await context.close();
   }
 }
