@@ -89,3 +89,26 @@ export function rendererRssBytes(): number | null {
   }
   return found ? total : null;
 }
+
+/**
+ * Renderer RSS once it has settled: a terminated worker's heaps are freed asynchronously (seconds
+ * after `terminate()`, measured here), so this polls until two readings `intervalMs` apart differ by
+ * under 1%, or `maxMs` passes. `collect` runs a GC in the page before each reading.
+ */
+export async function settledRendererRssBytes(
+  collect: () => Promise<unknown>,
+  { intervalMs = 1500, maxMs = 15_000 }: { intervalMs?: number; maxMs?: number } = {},
+): Promise<number | null> {
+  const deadline = Date.now() + maxMs;
+  await collect();
+  let previous = rendererRssBytes();
+  while (previous !== null && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, intervalMs));
+    await collect();
+    const now = rendererRssBytes();
+    if (now === null) return previous;
+    if (Math.abs(now - previous) / previous < 0.01) return now;
+    previous = now;
+  }
+  return previous;
+}

@@ -40,11 +40,16 @@ export function renderPageReport(r: PageResults): string {
     '',
     `## Answers 1–5 decode tok/s (${r.warmup.tokens} tokens each)`,
     '',
-    '| visit | load ms | answers 1–5 | first ÷ fifth |',
-    '| --- | --- | --- | --- |',
+    'Greedy, speculation off, no KV kept between answers: five comparable requests (same prompt, same length).',
+    '',
+    '| visit | load ms (warm-up ms, passes) | answers 1–5 tok/s | tokens each | first ÷ fifth |',
+    '| --- | --- | --- | --- | --- |',
     ...(['cold', 'secondVisit'] as const).map((k) => {
       const v = r.warmup[k];
-      return `| ${k === 'cold' ? 'cold' : 'second visit'} | ${f(v.loadMs, 0)} | ${v.answers.map((a) => f(a, 0)).join(', ')} | ${f(v.firstOverFifth, 2)} |`;
+      return (
+        `| ${k === 'cold' ? 'cold' : 'second visit'} | ${f(v.loadMs, 0)} (${f(v.warmupMs, 0)}, ${f(v.warmupPasses, 0)}) | ` +
+        `${v.answers.map((a) => f(a, 0)).join(', ')} | ${v.answerTokens.join(', ')} | ${f(v.firstOverFifth, 2)} |`
+      );
     }),
     '',
     '## Main thread per token (real UI, 2,000 tokens)',
@@ -52,11 +57,29 @@ export function renderPageReport(r: PageResults): string {
     `At token ~100: ${f(r.responsiveness.msPerTokenEarly, 3)} ms; near token 2,000: ${f(r.responsiveness.msPerTokenLate, 3)} ms ` +
       `(ratio ${f(r.responsiveness.msPerTokenLate / r.responsiveness.msPerTokenEarly, 2)}).`,
     '',
-    '## Memory (renderer RSS: page, worker, WASM heaps)',
+    `Split: main thread busy ${f(r.responsiveness.early.busyMsPerS, 0)} ms/s at ${f(r.responsiveness.early.tokPerS, 0)} tok/s early, ` +
+      `${f(r.responsiveness.late.busyMsPerS, 0)} ms/s at ${f(r.responsiveness.late.tokPerS, 0)} tok/s late ` +
+      `(busy ratio ${f(r.responsiveness.late.busyMsPerS / r.responsiveness.early.busyMsPerS, 2)}, ` +
+      `token-rate ratio ${f(r.responsiveness.early.tokPerS / r.responsiveness.late.tokPerS, 2)}).`,
     '',
-    ...r.memory.samples.map((s) => `- ${s.label}: ${f(s.rssMb, 0)} MB RSS, ${f(s.jsHeapMb, 1)} MB page JS heap`),
-    `- growth over 20 generations: ${pct(r.memory.growthGenerations)}; over 10 switches: ${pct(r.memory.growthSwitches)}`,
-    `- a switch (worker restart + load from cache): median ${f(median(r.memory.switchMs), 0)} ms (${range(r.memory.switchMs)}); restart alone ${f(median(r.memory.restartMs), 0)} ms`,
+    '## Memory over 20 generations and 10 model switches (fp32 ↔ q8), side by side',
+    '',
+    'RSS: renderer processes (page, worker, WASM heaps), after a GC in the page, read once it is stable (two readings 1.5 s apart within 1%, at most 15 s). ' +
+      'UA: `performance.measureUserAgentSpecificMemory()`.',
+    '',
+    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | growth 20 gens | growth 10 switches | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.memory.variants.map((v) => {
+      const mem = (i: number) => {
+        const s = v.samples[i];
+        return s ? `${f(s.rssMb, 0)} MB (UA ${f(s.uaMemoryMb, 0)})` : '—';
+      };
+      return (
+        `| ${v.variant === 'restart' ? 'fresh worker (default)' : 'same worker (?keep-worker)'} | ${mem(0)} | ${mem(1)} | ${mem(2)} | ` +
+        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
+        `${f(median(v.restartMs), 0)} | ${f(median(v.loadMs), 0)} | ${f(median(v.warmupMs), 0)} |`
+      );
+    }),
     '',
   ];
   return lines.join('\n');

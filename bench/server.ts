@@ -70,8 +70,14 @@ export function startServer(port: number, appDir: string, modelsDir: string): Pr
       'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
       'Content-Length': String(Math.max(0, end - start + 1)),
       'Accept-Ranges': 'bytes',
-      // Models may come from the HTTP cache on a second load; the app shell is always revalidated.
-      'Cache-Control': isModel ? 'public, max-age=3600' : 'no-cache',
+      // Models may come from the HTTP cache on a second load; the app shell is always revalidated. Vite's
+      // content-hashed /assets/ never change, as a static host should say: a fresh worker then instantiates
+      // ORT's wasm from the HTTP cache, where V8's code cache skips compiling it again.
+      'Cache-Control': isModel
+        ? 'public, max-age=3600'
+        : url.pathname.startsWith('/assets/')
+          ? 'public, max-age=31536000, immutable'
+          : 'no-cache',
       ...(range ? { 'Content-Range': `bytes ${start}-${end}/${size}` } : {}),
     };
     res.writeHead(range ? 206 : 200, headers);

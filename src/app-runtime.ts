@@ -27,10 +27,14 @@ let runtime: AppRuntime | null = null;
  */
 export function getAppRuntime(): AppRuntime {
   const urlDebug = debugRequested(location.search);
+  // A switch gets a fresh worker, so the old model's WASM heap is given back; `?keep-worker` keeps one
+  // worker across switches (the bench measures both side by side).
+  const restartOnSwitch = !new URLSearchParams(location.search).has('keep-worker');
   runtime ??= createAppRuntime((store) =>
     createBridge(createWorkerEngine(), {
       debug: () => urlDebug || store.getState().settings.debug,
       displaySettings: () => store.getState().settings,
+      restartOnSwitch,
     }),
   );
   return runtime;

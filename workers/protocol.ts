@@ -82,6 +82,11 @@ export interface LoadResult {
   loadMs: number;
   /** The decode warm-up inside `loadMs` (passes run until their time settled), so the first answer is not the slowest. */
   warmup?: { passes: number; ms: number; firstPassMs: number; lastPassMs: number };
+  /**
+   * Where `loadMs` went, ms: finding the files and the backend, the tokenizer, the model (its files
+   * read and the ORT session created, the runtime instantiated on a worker's first load), the warm-up.
+   */
+  stepsMs?: { resolve: number; tokenizer: number; session: number; warmup: number };
   /** The files this load read, relative to the model folder (e.g. `onnx/model_q4.onnx`). */
   files: string[];
   /** Something the user should know about a load that worked, e.g. it could not be stored for offline use. */

@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import type { GenerateRequest, ModelSpec } from '../../workers/protocol';
-import { newContext, pageHeap, rendererRssBytes } from '../browser';
+import { newContext, pageHeap, settledRendererRssBytes } from '../browser';
 import { loadModel, openHarness, runOurs } from '../harness';
 import { median } from '../stats';
 import { profileTrace, type TraceProfile } from '../trace-profile';
@@ -81,9 +81,25 @@ export async function runEfficiency(
 
 export interface WarmupVisit {
   loadMs: number;
+  /** The load's warm-up phase (decode passes behind "Warming up"): ms and passes. */
+  warmupMs: number | null;
+  warmupPasses: number | null;
+  /** Median ms per warm-up pass in its first and its last window. */
+  warmupPassMs: [number, number] | null;
   /** Decode tok/s (engine stats) of answers 1–5 in a row after the load. */
   answers: number[];
+  /** Tokens each answer decoded (all equal unless one ended early). */
+  answerTokens: number[];
+  /** Prompt tokens each answer prefilled (the whole prompt: no KV reuse between them). */
+  prefilled: number[];
   firstOverFifth: number;
+  /**
+   * Renderer CPU ms per generated token for each answer (CDP SystemInfo.getProcessInfo): what the
+   * engine spends, which other load on a shared machine does not inflate the way it inflates tok/s.
+   */
+  cpuMsPerToken: number[];
+  /** CPU per token of answer 5 ÷ answer 1 (1 = the first answer costs no more than the fifth). */
+  fifthOverFirstCpu: number;
 }
 
 export interface WarmupMeasure {
@@ -92,14 +108,37 @@ export interface WarmupMeasure {
   secondVisit: WarmupVisit;
 }
 
-async function visit(page: Page, spec: ModelSpec, request: GenerateRequest): Promise<WarmupVisit> {
-  const { wallMs } = await loadModel(page, spec);
+async function visit(
+  page: Page,
+  spec: ModelSpec,
+  request: GenerateRequest,
+  rendererCpuMs: () => Promise<number>,
+): Promise<WarmupVisit> {
+  const { wallMs, result } = await loadModel(page, spec);
   const answers: number[] = [];
+  const answerTokens: number[] = [];
+  const prefilled: number[] = [];
+  const cpuMsPerToken: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const run = await runOurs(page, { ...request, seed: i + 1 });
+    const cpuBefore = await rendererCpuMs();
+    const run = await runOurs(page, request);
+    cpuMsPerToken.push(((await rendererCpuMs()) - cpuBefore) / Math.max(1, run.tokens));
     answers.push(run.stats.averageDecodeTokPerS ?? run.readerTokPerS);
+    answerTokens.push(run.tokens);
+    prefilled.push(run.stats.prefilledTokens ?? run.stats.promptTokens);
   }
-  return { loadMs: wallMs, answers, firstOverFifth: (answers[0] ?? NaN) / (answers[4] ?? NaN) };
+  return {
+    loadMs: wallMs,
+    warmupMs: result.warmup?.ms ?? null,
+    warmupPasses: result.warmup?.passes ?? null,
+    warmupPassMs: result.warmup ? [result.warmup.firstPassMs, result.warmup.lastPassMs] : null,
+    answers,
+    answerTokens,
+    prefilled,
+    firstOverFifth: (answers[0] ?? NaN) / (answers[4] ?? NaN),
+    cpuMsPerToken,
+    fifthOverFirstCpu: (cpuMsPerToken[4] ?? NaN) / (cpuMsPerToken[0] ?? NaN),
+  };
 }
 
 /** Answers 1–5 after a cold load (fresh context), then on a second visit (same context: HTTP and code caches warm). */
@@ -111,66 +150,117 @@ export async function runWarmup(
   log: (line: string) => void,
 ): Promise<WarmupMeasure> {
   const context = await newContext(browser, origin);
-  const request = {
+  // Five comparable answers: the same prompt and length, each a fresh conversation. Greedy, with
+  // prompt-lookup speculation off (it speeds up text that repeats, which a 5th identical answer would be)
+  // and no KV kept between answers (so none reuses the previous one's prefix): only the engine's own
+  // warmth differs between answer 1 and answer 5.
+  const request: GenerateRequest = {
     messages: [{ role: 'user' as const, content: UI_PROMPT }],
     maxTokens: tokens,
-    temperature: 0.8,
+    temperature: 0,
+    repetitionPenalty: 1,
+    speculative: 'off',
+    keepCacheMs: 0,
+  };
+  const cdp = await browser.newBrowserCDPSession();
+  const rendererCpuMs = async () => {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+      processInfo: { type: string; cpuTime: number }[];
+    };
+    return processInfo.filter((p) => p.type === 'renderer').reduce((n, p) => n + p.cpuTime * 1000, 0);
   };
   try {
     const first = await openHarness(context);
-    const cold = await visit(first, spec, request);
+    const cold = await visit(first, spec, request, rendererCpuMs);
     await first.close();
     const second = await openHarness(context);
-    const secondVisit = await visit(second, spec, request);
-    const fmt = (v: WarmupVisit) => `${v.answers.map((a) => a.toFixed(0)).join(', ')} (load ${v.loadMs.toFixed(0)} ms)`;
+    const secondVisit = await visit(second, spec, request, rendererCpuMs);
+    const fmt = (v: WarmupVisit) =>
+      `${v.answers.map((a) => a.toFixed(0)).join(', ')} tok/s, ` +
+      `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms)`;
     log(`warm-up: cold ${fmt(cold)}; second visit ${fmt(secondVisit)}`);
     return { tokens, cold, secondVisit };
   } finally {
+    await cdp.detach();
     await context.close();
   }
 }
 
-export interface SwitchMemoryMeasure {
-  /** Renderer RSS (page + worker + WASM heaps) and page JS heap, MB. */
-  samples: { label: string; rssMb: number | null; jsHeapMb: number }[];
+export interface MemorySample {
+  label: string;
+  /** Renderer RSS (page + worker + WASM heaps), MB, after a GC in the page and a settle delay. */
+  rssMb: number | null;
+  jsHeapMb: number;
+  /** performance.measureUserAgentSpecificMemory() (page and its workers), MB, where the page is isolated. */
+  uaMemoryMb: number | null;
+}
+
+export interface SwitchMemoryVariant {
+  /** `restart`: the default, a fresh worker per switch; `keep-worker`: one worker for all switches. */
+  variant: 'restart' | 'keep-worker';
+  samples: MemorySample[];
   growthGenerations: number | null;
   growthSwitches: number | null;
   /** Worker restart per switch (bridge `engine-restarted`), ms. */
   restartMs: number[];
-  /** Whole switch (restart + load from cache), ms. */
+  /** Whole switch (restart + load from cache, warm-up included), ms. */
   switchMs: number[];
+  /** The engine's own load time (LoadResult.loadMs) and its warm-up part, per switch, ms. */
+  loadMs: number[];
+  warmupMs: number[];
+}
+
+export interface SwitchMemoryMeasure {
+  variants: SwitchMemoryVariant[];
 }
 
 interface RuntimeWindow {
   __typewriter: {
     bridge: {
-      load(spec: ModelSpec): Promise<{ ok: boolean }>;
+      load(spec: ModelSpec): Promise<{ ok: boolean; result?: { loadMs: number; warmup?: { ms: number } } }>;
       generate(request: GenerateRequest): Promise<{ reason: string }>;
     };
     store: { getState(): { model: { restartMs: number | null } } };
   };
 }
 
-/** Through the page's bridge (so a switch restarts the worker, as in the app): 20 generations, then 10 switches. */
-export async function runSwitchMemory(
+async function uaMemoryMb(page: Page): Promise<number | null> {
+  return page.evaluate(async () => {
+    const p = performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+    if (!crossOriginIsolated || !p.measureUserAgentSpecificMemory) return null;
+    try {
+      return (await p.measureUserAgentSpecificMemory()).bytes / 1e6;
+    } catch {
+      return null;
+    }
+  });
+}
+
+async function switchVariant(
   browser: Browser,
   origin: string,
+  variant: SwitchMemoryVariant['variant'],
   tokens: number,
-  log: (line: string) => void,
-): Promise<SwitchMemoryMeasure> {
+): Promise<SwitchMemoryVariant> {
   const context = await newContext(browser, origin);
   const fp32: ModelSpec = { source: { kind: 'url', url: '/models/demo/' }, dtype: 'fp32', backend: 'wasm' };
   const q8: ModelSpec = { ...fp32, dtype: 'q8' };
   try {
-    const page = await openHarness(context);
+    const page = await context.newPage();
+    if (process.env.TW_BENCH_CONSOLE) page.on('console', (m) => console.log(`[page ${variant}] ${m.text()}`));
+    await page.goto(variant === 'restart' ? '/?harness&debug' : '/?harness&keep-worker&debug');
+    await page.waitForFunction(() => Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge));
     const load = (spec: ModelSpec) =>
       page.evaluate(async (s) => {
+        const w = window as unknown as RuntimeWindow;
         const started = performance.now();
-        const outcome = await (window as unknown as RuntimeWindow).__typewriter.bridge.load(s as ModelSpec);
-        if (!outcome.ok) throw new Error('switch failed');
+        const outcome = await w.__typewriter.bridge.load(s as ModelSpec);
+        if (!outcome.ok || !outcome.result) throw new Error(`switch failed: ${JSON.stringify(outcome)}`);
         return {
           ms: performance.now() - started,
-          restartMs: (window as unknown as RuntimeWindow).__typewriter.store.getState().model.restartMs,
+          loadMs: outcome.result.loadMs,
+          warmupMs: outcome.result.warmup?.ms ?? 0,
+          restartMs: w.__typewriter.store.getState().model.restartMs,
         };
       }, spec);
     const generate = (seed: number, maxTokens: number) =>
@@ -180,41 +270,66 @@ export async function runSwitchMemory(
         temperature: 0.8,
         seed,
       } satisfies GenerateRequest);
-    const sample = async (label: string) => ({
-      label,
-      rssMb: (rendererRssBytes() ?? NaN) / 1e6,
-      jsHeapMb: (await pageHeap(page)).usedBytes / 1e6,
-    });
+    const sample = async (label: string): Promise<MemorySample> => {
+      const rss = await settledRendererRssBytes(() => pageHeap(page));
+      const jsHeapMb = (await pageHeap(page)).usedBytes / 1e6;
+      return { label, rssMb: (rss ?? NaN) / 1e6, jsHeapMb, uaMemoryMb: await uaMemoryMb(page) };
+    };
     await load(fp32);
     await generate(1, tokens);
     const samples = [await sample('after 1 generation')];
     for (let i = 2; i <= 20; i++) await generate(i, tokens);
     samples.push(await sample('after 20 generations'));
-    const restartMs: number[] = [];
-    const switchMs: number[] = [];
+    const out: SwitchMemoryVariant = {
+      variant,
+      samples,
+      growthGenerations: null,
+      growthSwitches: null,
+      restartMs: [],
+      switchMs: [],
+      loadMs: [],
+      warmupMs: [],
+    };
     for (let i = 0; i < 10; i++) {
-      const { ms, restartMs: restart } = await load(i % 2 === 0 ? q8 : fp32);
-      switchMs.push(ms);
-      if (restart !== null) restartMs.push(restart);
+      const sw = await load(i % 2 === 0 ? q8 : fp32);
+      out.switchMs.push(sw.ms);
+      out.loadMs.push(sw.loadMs);
+      out.warmupMs.push(sw.warmupMs);
+      if (variant === 'restart' && sw.restartMs !== null) out.restartMs.push(sw.restartMs);
       await generate(100 + i, 8);
     }
     samples.push(await sample('after 10 model switches'));
     const [one, twenty, switched] = samples;
-    const grow = (a?: { rssMb: number | null }, b?: { rssMb: number | null }) =>
+    const grow = (a?: MemorySample, b?: MemorySample) =>
       a?.rssMb && b?.rssMb && Number.isFinite(a.rssMb) ? b.rssMb / a.rssMb - 1 : null;
-    const result = {
-      samples,
-      growthGenerations: grow(one, twenty),
-      growthSwitches: grow(twenty, switched),
-      restartMs,
-      switchMs,
-    };
-    log(
-      `memory: RSS ${samples.map((s) => (s.rssMb ?? NaN).toFixed(0)).join(' -> ')} MB; ` +
-        `switch ${median(switchMs).toFixed(0)} ms (restart ${median(restartMs).toFixed(0)} ms)`,
-    );
-    return result;
+    out.growthGenerations = grow(one, twenty);
+    out.growthSwitches = grow(twenty, switched);
+    return out;
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Through the page's bridge, as the app switches: 20 generations, then 10 switches (fp32 ↔ q8),
+ * once with the default (a fresh worker per switch) and once with `?keep-worker`, side by side.
+ */
+export async function runSwitchMemory(
+  browser: Browser,
+  origin: string,
+  tokens: number,
+  log: (line: string) => void,
+): Promise<SwitchMemoryMeasure> {
+  const variants: SwitchMemoryVariant[] = [];
+  for (const variant of ['restart', 'keep-worker'] as const) {
+    const v = await switchVariant(browser, origin, variant, tokens);
+    variants.push(v);
+    log(
+      `memory (${variant}): RSS ${v.samples.map((s) => (s.rssMb ?? NaN).toFixed(0)).join(' -> ')} MB; ` +
+        `UA ${v.samples.map((s) => (s.uaMemoryMb ?? NaN).toFixed(0)).join(' -> ')} MB; ` +
+        `switch ${median(v.switchMs).toFixed(0)} ms (restart ${median(v.restartMs).toFixed(0)}, ` +
+        `load ${median(v.loadMs).toFixed(0)}, warm-up ${median(v.warmupMs).toFixed(0)} ms)`,
+    );
+  }
+  return { variants };
 }

@@ -14,15 +14,39 @@ export interface ResponsivenessMeasure {
   msPerTokenLate: number;
   earlyWindow: [number, number];
   lateWindow: [number, number];
+  /**
+   * The same windows split into their factors (ms/token = busy ms per second ÷ tok/s): a cost per
+   * frame that stays flat reads as more ms per token when the model itself slows down with context.
+   */
+  early: WindowDetail;
+  late: WindowDetail;
   /** [seconds since the first token, tok/s rendered in the DOM over the preceding bucket]. */
   domRateSeries: [number, number][];
 }
 
-function perToken(busy: [number, number, number][], from: number, to: number): number {
+export interface WindowDetail {
+  /** Main-thread task ms per wall-clock second. */
+  busyMsPerS: number;
+  /** Tokens per second reaching the store. */
+  tokPerS: number;
+}
+
+function bounds(busy: [number, number, number][], from: number, to: number) {
   const a = busy.find(([, n]) => n >= from);
   const b = [...busy].reverse().find(([, n]) => n <= to);
-  if (!a || !b || b[1] <= a[1]) return NaN;
-  return ((b[2] - a[2]) * 1000) / (b[1] - a[1]);
+  return a && b && b[1] > a[1] ? { a, b } : null;
+}
+
+function perToken(busy: [number, number, number][], from: number, to: number): number {
+  const w = bounds(busy, from, to);
+  return w ? ((w.b[2] - w.a[2]) * 1000) / (w.b[1] - w.a[1]) : NaN;
+}
+
+function detail(busy: [number, number, number][], from: number, to: number): WindowDetail {
+  const w = bounds(busy, from, to);
+  if (!w || w.b[0] <= w.a[0]) return { busyMsPerS: NaN, tokPerS: NaN };
+  const seconds = (w.b[0] - w.a[0]) / 1000;
+  return { busyMsPerS: ((w.b[2] - w.a[2]) * 1000) / seconds, tokPerS: (w.b[1] - w.a[1]) / seconds };
 }
 
 function rateSeries(dom: [number, number][], bucketMs: number): [number, number][] {
@@ -60,11 +84,15 @@ export async function runResponsiveness(
     msPerTokenLate: perToken(run.busy, ...lateWindow),
     earlyWindow,
     lateWindow,
+    early: detail(run.busy, ...earlyWindow),
+    late: detail(run.busy, ...lateWindow),
     domRateSeries: rateSeries(run.dom, 250),
   };
   log(
     `responsiveness: ${result.longTasksOver50ms} long tasks (max ${result.maxLongTaskMs.toFixed(0)} ms), ` +
-      `main thread ${result.msPerTokenEarly.toFixed(3)} ms/token early vs ${result.msPerTokenLate.toFixed(3)} late`,
+      `main thread ${result.msPerTokenEarly.toFixed(3)} ms/token early vs ${result.msPerTokenLate.toFixed(3)} late ` +
+      `(busy ${result.early.busyMsPerS.toFixed(0)} vs ${result.late.busyMsPerS.toFixed(0)} ms/s at ` +
+      `${result.early.tokPerS.toFixed(0)} vs ${result.late.tokPerS.toFixed(0)} tok/s)`,
   );
   return result;
 }

@@ -260,9 +260,9 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       frames.request();
     };
     try {
-      // A switch from a loaded model can start a fresh worker: a WASM heap never shrinks, so only a
-      // new one gives the old model's high-water mark back. Off by default: measured here, the
-      // terminated worker's memory came back late (renderer RSS grew) and each switch cost more.
+      // A switch from a loaded model starts a fresh worker (the app turns this on): a WASM heap never
+      // shrinks, so only a new one gives the old model's high-water mark back. The cost (a new worker,
+      // ORT's runtime instantiated again from the HTTP/code cache, the warm-up again) is in `npm run bench:page`.
       if (options.restartOnSwitch && previous?.result && isRestartable(engine)) {
         const startedAt = now();
         await engine.restart();

@@ -65,6 +65,31 @@ describe('WorkerHealth', () => {
     expect(hung).toHaveLength(1);
   });
 
+  it('keeps the longer limit for the whole long call, even after the worker answered in between', async () => {
+    const clock = fakeTimers();
+    let answering = true;
+    const hung: number[] = [];
+    const health = new WorkerHealth(
+      () => (answering ? Promise.resolve() : new Promise(() => {})),
+      (ms) => hung.push(ms),
+      { hangMs: 2000, busyHangMs: 10_000, timers: clock.timers },
+    );
+    health.start();
+    await clock.advance(1000);
+    const done = health.busy();
+    // The load answers a ping between two of its awaits, then blocks (session creation) for 6 s.
+    await clock.advance(1000);
+    answering = false;
+    await clock.advance(6000);
+    expect(hung).toEqual([]);
+    done();
+    answering = true;
+    await clock.advance(1000);
+    answering = false;
+    await clock.advance(3000);
+    expect(hung).toHaveLength(1);
+  });
+
   it('knows a worker that never answered never started (its script did not load)', async () => {
     const clock = fakeTimers();
     const health = new WorkerHealth(

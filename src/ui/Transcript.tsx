@@ -43,7 +43,15 @@ export function Transcript() {
 
   return (
     <div className="transcript-wrap">
-      <div className="transcript" ref={scrollerRef} onClick={copyCode}>
+      {/* Focusable so the keyboard can scroll it while nothing inside can take focus (e.g. paused mid-answer). */}
+      <div
+        className="transcript"
+        ref={scrollerRef}
+        onClick={copyCode}
+        tabIndex={0}
+        role="region"
+        aria-label="Transcript"
+      >
         <div role="log" aria-label="Conversation" aria-live="off" ref={contentRef} className="transcript-inner">
           {messages.length === 0 && <EmptyState />}
           {messages.map((m, i) => (

@@ -85,13 +85,30 @@ export function weightBytesIn(sizes: Iterable<readonly [path: string, bytes: num
   return out;
 }
 
-export function chooseThreads(requested: number | undefined): { threads: number; reason: string } {
-  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const cores = navigator.hardwareConcurrency || 1;
+/** More WASM threads than this stop paying off for decode (memory-bound past it). */
+const MAX_THREADS = 4;
+
+/**
+ * One core is left to the page: it renders every frame of the stream (style, layout, paint, the
+ * compositor), and with as many ORT threads as cores the two oversubscribe the CPU. Measured on the
+ * 2-core bench machine with the UI live (`npm run bench:page`, threads table), 1 thread out-ran 2 in
+ * DOM tok/s and kept the pipeline efficiency near 1; see the README's Performance section.
+ */
+export function chooseThreads(
+  requested: number | undefined,
+  cores = navigator.hardwareConcurrency || 1,
+  isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+): { threads: number; reason: string } {
   if (!isolated) {
     return { threads: 1, reason: 'single-threaded: the page is not cross-origin isolated' };
   }
   if (requested !== undefined) return { threads: requested, reason: `${requested} requested` };
-  const threads = Math.max(1, Math.min(4, cores));
-  return { threads, reason: `cross-origin isolated, ${cores} cores` };
+  const threads = Math.max(1, Math.min(MAX_THREADS, cores - 1));
+  return {
+    threads,
+    reason:
+      cores - 1 > MAX_THREADS
+        ? `${cores} cores: ${MAX_THREADS} threads (more do not speed up decode)`
+        : `${cores} core${cores === 1 ? '' : 's'}: one left for the page, so rendering does not take the engine's cores`,
+  };
 }

@@ -16,6 +16,7 @@ import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
 import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
+import { addWarmupMs, warmUpAnswers } from './warmup-answers';
 import { GeneratedIds } from './generated-ids';
 import { GrammarService } from './grammar/grammar-service';
 import { KeptCache } from './kept-cache';
@@ -83,6 +84,21 @@ export class Engine implements EngineApi {
         throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
       }
       this.loaded = loaded;
+      // Still "Warming up": a few discarded answers through the request path itself (see warmup-answers.ts).
+      const answersMs = await warmUpAnswers(async (r) => {
+        await this.active?.finished;
+        return this.startGeneration(r, true);
+      }, controller.signal);
+      await this.active?.finished;
+      // Nothing of the warm-up stays: no kept cache, no remembered ids, no speculation estimates.
+      await this.kept.free();
+      this.generatedIds.clear();
+      this.speculation = new SpeculationPolicy();
+      addWarmupMs(loaded.info, answersMs);
+      if (controller.signal.aborted) {
+        await this.unloadModel();
+        throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
+      }
       return loaded.info;
     })();
     this.loadSettled = attempt.then(
@@ -113,17 +129,22 @@ export class Engine implements EngineApi {
   }
 
   async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
-    const { loaded, valid, options, prompt } = await this.prepare(request);
+    return this.startGeneration(request, false);
+  }
+
+  /** `duringLoad`: the load's own warm-up answers, on the model it has just set (callers wait for the load). */
+  private async startGeneration(request: GenerateRequest, duringLoad: boolean): Promise<ReadableStream<StreamEvent>> {
+    const { loaded, valid, options, prompt } = await this.prepare(request, duringLoad);
     const constraint = await this.grammar.constraintFor(
       { tokenizer: loaded.tokenizer, eosTokenIds: loaded.eosTokenIds, vocabSize: loaded.info.vocabSize },
       request,
     );
     // Compiling a grammar awaits: another request or a model switch may have come in meanwhile.
-    if (this.active || this.loaded !== loaded) {
+    if (!duringLoad && (this.active || this.loaded !== loaded)) {
       constraint?.dispose();
       throw new EngineError('EngineBusy', 'A generation is already running. Stop it before starting another.');
     }
-    const requestId = request.requestId ?? `gen-${++this.requestCount}`;
+    const requestId = request.requestId ?? (duringLoad ? 'warm-up' : `gen-${++this.requestCount}`);
 
     const control = new GenerationControl();
     const channel = new EventChannel(STREAM_HIGH_WATER_MARK, () => control.stop());
@@ -227,8 +248,8 @@ export class Engine implements EngineApi {
   }
 
   /** Checks the state and the request, and tokenizes the prompt: everything that can fail before a stream exists. */
-  private async prepare(request: GenerateRequest) {
-    if (this.loading)
+  private async prepare(request: GenerateRequest, duringLoad = false) {
+    if (this.loading && !duringLoad)
       throw new EngineError('ModelNotLoaded', 'The model is still loading. Wait for it to be ready, then send again.');
     // A stopped or cancelled run may still be finishing its last pass: let it, then take the new request.
     if (this.active?.control.stopped) await this.active.finished;

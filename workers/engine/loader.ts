@@ -203,6 +203,7 @@ async function loadOn(
   resolved: ResolvedSource,
   tracker: ProgressTracker,
   signal: AbortSignal,
+  steps?: { tokenizer: number; session: number },
 ): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   env.remoteHost = resolved.remoteHost;
   env.remotePathTemplate = resolved.remotePathTemplate;
@@ -210,8 +211,14 @@ async function loadOn(
   const onnxFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
   await requireFiles(resolved, ['config.json', 'tokenizer_config.json', 'tokenizer.json', onnxFile]);
   try {
+    const t0 = performance.now();
     const tokenizer = await AutoTokenizer.from_pretrained(resolved.modelId);
+    const t1 = performance.now();
     const model = await AutoModelForCausalLM.from_pretrained(resolved.modelId, { device: backend, dtype });
+    if (steps) {
+      steps.tokenizer += t1 - t0;
+      steps.session += performance.now() - t1;
+    }
     return { model, tokenizer };
   } catch (error) {
     if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
@@ -258,6 +265,7 @@ export async function loadModel(
       `${resolved.displayId}: ${decision.reason}. Nothing was downloaded.`,
     );
   };
+  const steps = { resolve: performance.now() - started, tokenizer: 0, session: 0, warmup: 0 };
   const { threads, reason: threadsReason } = chooseThreads(spec.threads);
   const actualThreads = configureRuntime(threads);
 
@@ -272,9 +280,11 @@ export async function loadModel(
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
   let first: typeof loaded | null = null;
   try {
-    first = await loadOn(backend, dtype, resolved, tracker, signal);
+    first = await loadOn(backend, dtype, resolved, tracker, signal, steps);
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
+    const firstRun = performance.now();
     await runWarmup(first.model);
+    steps.warmup += performance.now() - firstRun;
     loaded = first;
   } catch (error) {
     // A session that loaded but failed its warm-up still holds its GPU or WASM memory: free it before a retry.
@@ -288,13 +298,14 @@ export async function loadModel(
     ({ dtype, reason: dtypeReason } = pickDtype('wasm'));
     reason = `WebGPU failed (${why.slice(0, 200)}), fell back to WASM`;
     fellBack = true;
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal);
+    loaded = await loadOn(backend, dtype, resolved, tracker, signal, steps);
     tracker.setPhase('warmup');
     await runWarmup(loaded.model);
   }
   // Decode passes until the per-pass time settles: the first answer then runs at steady speed.
   tracker.setPhase('warmup');
   const warmup = await warmUpDecode(loaded.model, loaded.tokenizer, signal);
+  steps.warmup += warmup.ms;
   if (signal.aborted) {
     await loaded.model.dispose();
     throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
@@ -328,6 +339,7 @@ export async function loadModel(
       firstPassMs: warmup.firstWindowMs,
       lastPassMs: warmup.lastWindowMs,
     },
+    stepsMs: steps,
     files: tracker.fileNames,
     ...(resolved.files.uncached && { notice: resolved.files.uncached }),
   };

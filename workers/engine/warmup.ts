@@ -22,10 +22,10 @@ export interface WarmupOptions {
 }
 
 export const DEFAULT_WARMUP: WarmupOptions = {
-  budgetMs: 2500,
+  budgetMs: 4000,
   window: 8,
   settle: 0.1,
-  minPasses: 32,
+  minPasses: 192,
   maxPasses: 768,
   sequenceLength: 128,
 };
