@@ -304,7 +304,8 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
     eos: { kind: 'never' },
     form: 'genai',
     qkNorm: true,
-    precisions: ['fp32', 'fp16', 'q4', 'q4f16'],
+    // The q8 family is generated too (not only listed): auto on WASM picks it, so a catalog load downloads it.
+    precisions: ['fp32', 'fp16', 'q8', 'int8', 'q4', 'q4f16'],
     realTokenizer: 'qwen3',
     externalData: { fp32: 1 },
     hub: {
@@ -318,7 +319,7 @@ export const REPLICA_SPECS: readonly ModelSpec[] = [
         tie_word_embeddings: true,
         'transformers.js_config': KV_FP16,
       },
-      listedOnly: { 'onnx/model_int8.onnx': 627 * MB, 'onnx/model_quantized.onnx': 627 * MB },
+      listedOnly: {},
     },
   },
   {
