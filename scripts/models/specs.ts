@@ -225,7 +225,6 @@ const TINY: LlamaArchitecture = {
   tieWordEmbeddings: false,
 };
 const TINY_INIT: WeightInit = { embeddingStd: 1, residualScale: 0.5, logitStd: 4 };
-const MB = 1_000_000;
 const KV_FP16 = { kv_cache_dtype: { q4f16: 'float16', fp16: 'float16' } };
 
 /** Replicas of the catalog models: real family, file names, dtypes present/absent, config fields, tokenizer. */
