@@ -118,10 +118,13 @@ test("the mock Hub lists the real repos' file names, generated or not", async ()
   );
   expect(await paths(LLAMA)).toContain('onnx/model_fp16.onnx_data_1');
   expect(await paths(QWEN3)).toContain('onnx/model.onnx_data');
-  // A listed file we do not generate answers 404, as a missing file would.
-  const absent = await fetch(`${HUB_ORIGIN}/${QWEN3}/resolve/main/onnx/model_int8.onnx`, { method: 'HEAD' });
-  expect(absent.status).toBe(404);
+  // Every listed file is served (the q8 family included: auto on WASM downloads it); a file the repo lacks is a 404.
   expect(await paths(QWEN3)).toContain('onnx/model_int8.onnx');
+  const listed = await fetch(`${HUB_ORIGIN}/${QWEN3}/resolve/main/onnx/model_int8.onnx`, { method: 'HEAD' });
+  expect(listed.status).toBe(200);
+  expect(await paths(QWEN3)).not.toContain('onnx/model_bnb4.onnx');
+  const absent = await fetch(`${HUB_ORIGIN}/${QWEN3}/resolve/main/onnx/model_bnb4.onnx`, { method: 'HEAD' });
+  expect(absent.status).toBe(404);
 });
 
 /** transformers.js in Node, reading the replica's own tokenizer files. */

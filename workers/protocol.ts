@@ -81,7 +81,17 @@ export interface LoadResult {
   fromCache: boolean;
   loadMs: number;
   /** The decode warm-up inside `loadMs` (passes run until their time settled), so the first answer is not the slowest. */
-  warmup?: { passes: number; ms: number; firstPassMs: number; lastPassMs: number };
+  warmup?: {
+    passes: number;
+    ms: number;
+    firstPassMs: number;
+    lastPassMs: number;
+    /** The fastest window's median ms per pass: the settled speed the warm-up answers wait for. */
+    bestPassMs?: number;
+    /** Discarded answers through the request path, and the tokens each decoded (see warmup-answers.ts). */
+    answers?: number;
+    answerTokens?: number;
+  };
   /**
    * Where `loadMs` went, ms: finding the files and the backend, the tokenizer, the model (its files
    * read and the ORT session created, the runtime instantiated on a worker's first load), the warm-up.

@@ -16,7 +16,7 @@ import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
 import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
-import { addWarmupMs, warmUpAnswers } from './warmup-answers';
+import { addWarmupAnswers, warmUpAnswers } from './warmup-answers';
 import { GeneratedIds } from './generated-ids';
 import { GrammarService } from './grammar/grammar-service';
 import { KeptCache } from './kept-cache';
@@ -85,16 +85,21 @@ export class Engine implements EngineApi {
       }
       this.loaded = loaded;
       // Still "Warming up": a few discarded answers through the request path itself (see warmup-answers.ts).
-      const answersMs = await warmUpAnswers(async (r) => {
-        await this.active?.finished;
-        return this.startGeneration(r, true);
-      }, controller.signal);
+      const answers = await warmUpAnswers({
+        generate: async (r) => {
+          await this.active?.finished;
+          return this.startGeneration(r, true);
+        },
+        forward: () => ({ passes: this.counters.forwardPasses, ms: this.counters.forwardMs }),
+        settledPassMs: loaded.info.warmup?.bestPassMs ?? NaN,
+        signal: controller.signal,
+      });
       await this.active?.finished;
       // Nothing of the warm-up stays: no kept cache, no remembered ids, no speculation estimates.
       await this.kept.free();
       this.generatedIds.clear();
       this.speculation = new SpeculationPolicy();
-      addWarmupMs(loaded.info, answersMs);
+      addWarmupAnswers(loaded.info, answers);
       if (controller.signal.aborted) {
         await this.unloadModel();
         throw new EngineError('LoadCancelled', 'A newer load replaced this one.');

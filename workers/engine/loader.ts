@@ -338,6 +338,7 @@ export async function loadModel(
       ms: warmup.ms,
       firstPassMs: warmup.firstWindowMs,
       lastPassMs: warmup.lastWindowMs,
+      bestPassMs: warmup.bestWindowMs,
     },
     stepsMs: steps,
     files: tracker.fileNames,

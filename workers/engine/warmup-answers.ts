@@ -2,10 +2,18 @@ import type { GenerateRequest, LoadResult, StreamEvent } from '../protocol';
 
 /**
  * After the decode passes of `warmUpDecode` (ORT's kernels past WebAssembly tier-up), the first real
- * answers still ran 3-5x more CPU per token than the fifth (`npm run bench:page`, CPU ms/token): the
- * rest of a request's path (chat template, KV bookkeeping, sampler or argmax, stop matching, the
- * incremental decoder, the event channel) is JavaScript that V8 had not optimised yet. Short answers
- * through the engine's own `generate`, greedy and sampled, drained and discarded, warm exactly that.
+ * answers still ran 3-5x more CPU per token than the fifth (`npm run bench:page`, CPU ms/token). Two
+ * causes, both measured with a Chromium trace of the worker:
+ * - the rest of a request's path (chat template, KV bookkeeping, sampler or argmax, stop matching,
+ *   the incremental decoder, the event channel) is JavaScript that V8 had not optimised yet;
+ * - V8's dynamic tiering keeps compiling hot ORT functions with TurboFan on background threads for
+ *   1-2 s after the passes (~10 s of compile CPU for ORT's 27 MB module): on a 2-core machine those
+ *   threads take the cores from the engine, so the first answer's forward passes ran 2-3x slower,
+ *   and 1.5 s of waiting alone made answer 1 as fast as answer 5.
+ * Short answers through the engine's own `generate`, drained and discarded, warm the first; running
+ * more of them until their forward passes are back at the settled pass time waits out the second,
+ * behind the progress bar instead of in the user's first answer. Both are budgeted by time, so a
+ * large model (70+ ms a pass) spends a few tokens here, not seconds per answer.
  */
 const SAMPLINGS: readonly Partial<GenerateRequest>[] = [
   { temperature: 0, speculative: 'off' },
@@ -13,35 +21,105 @@ const SAMPLINGS: readonly Partial<GenerateRequest>[] = [
   { temperature: 0, speculative: 'auto' },
 ];
 
-export const WARMUP_ANSWERS: readonly GenerateRequest[] = SAMPLINGS.map((sampling) => ({
-  messages: [{ role: 'user' as const, content: 'Warm up: write a short story about a lighthouse keeper.' }],
+const PROMPT = 'Warm up: write a short story about a lighthouse keeper.';
+
+export interface AnswerWarmupOptions {
+  /** All warm-up answers together stop once this much time has gone (the first one always runs). */
+  budgetMs: number;
+  /** Tokens per answer, before shortening to fit the budget at the model's pass time. */
+  maxTokens: number;
+  minTokens: number;
+  /** Warm once an answer's forward time per pass is within this factor of the settled pass time. */
+  warmFactor: number;
+  maxAnswers: number;
+}
+
+export const DEFAULT_ANSWER_WARMUP: AnswerWarmupOptions = {
+  budgetMs: 3000,
   maxTokens: 48,
-  keepCacheMs: 0,
-  statsIntervalMs: 250,
-  ...sampling,
-}));
+  minTokens: 4,
+  warmFactor: 1.3,
+  maxAnswers: 12,
+};
+
+export interface AnswerWarmupReport {
+  ms: number;
+  answers: number;
+  tokensPerAnswer: number;
+  /** Forward ms per pass of the last warm-up answer (NaN when none ran). */
+  lastForwardMs: number;
+}
+
+export interface AnswerWarmupDeps {
+  generate: (request: GenerateRequest) => Promise<ReadableStream<StreamEvent>>;
+  /** The engine's running totals of forward passes and their time. */
+  forward: () => { passes: number; ms: number };
+  /** The decode warm-up's best window: ms per pass once tiered up. */
+  settledPassMs: number;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+/** Tokens per answer so that the three sampling answers take about half the budget. */
+export function tokensPerAnswer(settledPassMs: number, options: AnswerWarmupOptions): number {
+  if (!(settledPassMs > 0)) return options.maxTokens;
+  const fit = Math.floor(options.budgetMs / (2 * SAMPLINGS.length * settledPassMs));
+  return Math.max(options.minTokens, Math.min(options.maxTokens, fit));
+}
+
+export function warmupRequest(index: number, maxTokens: number): GenerateRequest {
+  return {
+    messages: [{ role: 'user' as const, content: PROMPT }],
+    maxTokens,
+    keepCacheMs: 0,
+    statsIntervalMs: 250,
+    ...(SAMPLINGS[index % SAMPLINGS.length] ?? {}),
+  };
+}
+
+async function drain(stream: ReadableStream<StreamEvent>): Promise<void> {
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || value.type === 'error') break;
+  }
+  reader.releaseLock();
+}
 
 export async function warmUpAnswers(
-  generate: (request: GenerateRequest) => Promise<ReadableStream<StreamEvent>>,
-  signal: AbortSignal,
-  requests: readonly GenerateRequest[] = WARMUP_ANSWERS,
-): Promise<number> {
-  const started = performance.now();
-  for (const request of requests) {
-    if (signal.aborted) break;
-    const reader = (await generate(request)).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || value.type === 'error') break;
-    }
-    reader.releaseLock();
+  deps: AnswerWarmupDeps,
+  options: AnswerWarmupOptions = DEFAULT_ANSWER_WARMUP,
+): Promise<AnswerWarmupReport> {
+  const now = deps.now ?? (() => performance.now());
+  const started = now();
+  const tokens = tokensPerAnswer(deps.settledPassMs, options);
+  let answers = 0;
+  let lastForwardMs = NaN;
+  let lastAnswerMs = 0;
+  while (answers < options.maxAnswers && !deps.signal.aborted) {
+    const elapsed = now() - started;
+    // The first answer always runs (it warms the request path); later ones only if they fit.
+    if (answers > 0 && elapsed + lastAnswerMs > options.budgetMs) break;
+    const warm = lastForwardMs <= options.warmFactor * deps.settledPassMs;
+    if (answers >= SAMPLINGS.length && warm) break;
+    const before = deps.forward();
+    const answerStarted = now();
+    await drain(await deps.generate(warmupRequest(answers, tokens)));
+    lastAnswerMs = now() - answerStarted;
+    const after = deps.forward();
+    lastForwardMs = after.passes > before.passes ? (after.ms - before.ms) / (after.passes - before.passes) : NaN;
+    answers++;
   }
-  return performance.now() - started;
+  return { ms: now() - started, answers, tokensPerAnswer: tokens, lastForwardMs };
 }
 
 /** The answers' time counts as load and warm-up time in what the load reports. */
-export function addWarmupMs(info: LoadResult, ms: number): void {
-  info.loadMs += ms;
-  if (info.warmup) info.warmup.ms += ms;
-  if (info.stepsMs) info.stepsMs.warmup += ms;
+export function addWarmupAnswers(info: LoadResult, report: AnswerWarmupReport): void {
+  info.loadMs += report.ms;
+  if (info.warmup) {
+    info.warmup.ms += report.ms;
+    info.warmup.answers = report.answers;
+    info.warmup.answerTokens = report.tokensPerAnswer;
+  }
+  if (info.stepsMs) info.stepsMs.warmup += report.ms;
 }

@@ -36,6 +36,8 @@ export interface WarmupReport {
   /** Median ms per pass in the first and the last window. */
   firstWindowMs: number;
   lastWindowMs: number;
+  /** The fastest window's median. */
+  bestWindowMs: number;
 }
 
 const median = (xs: number[]) => {
@@ -56,6 +58,7 @@ export async function warmUpDecode(
   let previousWindow = Infinity;
   let firstWindowMs = NaN;
   let lastWindowMs = NaN;
+  let bestWindowMs = NaN;
   let session = new KvCache(model);
   let feed: number[] = prompt.length > 0 ? prompt : [0];
   let seen = new Set<number>(feed);
@@ -82,6 +85,7 @@ export async function warmUpDecode(
         const current = median(times.slice(-options.window));
         if (Number.isNaN(firstWindowMs)) firstWindowMs = current;
         lastWindowMs = current;
+        if (!(current >= bestWindowMs)) bestWindowMs = current;
         const settled = current >= previousWindow * (1 - options.settle);
         if (settled && pass + 1 >= options.minPasses) break;
         previousWindow = Math.min(previousWindow, current);
@@ -91,5 +95,5 @@ export async function warmUpDecode(
   } finally {
     await session.dispose();
   }
-  return { passes: times.length, ms: performance.now() - started, firstWindowMs, lastWindowMs };
+  return { passes: times.length, ms: performance.now() - started, firstWindowMs, lastWindowMs, bestWindowMs };
 }
