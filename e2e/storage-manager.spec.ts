@@ -73,10 +73,12 @@ test.describe('model folder from disk', () => {
         page.evaluate(async () => {
           const tw = (
             window as unknown as {
-              __typewriter: { engine: { status(): Promise<{ model: { modelId: string } | null }> } };
+              __typewriter: { engine: { status(): Promise<{ state: string; model: { modelId: string } | null }> } };
             }
           ).__typewriter;
-          return (await tw.engine.status()).model?.modelId ?? null;
+          // Ready, not only named: the model is known before its warm-up answers have run.
+          const status = await tw.engine.status();
+          return status.state === 'ready' ? (status.model?.modelId ?? null) : null;
         }),
       )
       .toBe('demo');
