@@ -64,19 +64,20 @@ export function renderPageReport(r: PageResults): string {
     '',
     '## Memory over 20 generations and 10 model switches (fp32 ↔ q8), side by side',
     '',
-    'RSS: renderer processes (page, worker, WASM heaps), after a GC in the page, read once it is stable (two readings 1.5 s apart within 1%, at most 15 s). ' +
-      'UA: `performance.measureUserAgentSpecificMemory()`.',
+    'RSS: renderer processes (page, worker, WASM heaps), after a GC in the page, read once it is stable (two readings 1.5 s apart within 1%, at most 15 s); ' +
+      'the median of three such readings, with their range. UA: `performance.measureUserAgentSpecificMemory()` (JS and WASM heaps of the page and its workers).',
     '',
-    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | growth 20 gens | growth 10 switches | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
+    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | growth 20 gens | growth 10 switches (RSS / UA) | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.memory.variants.map((v) => {
       const mem = (i: number) => {
         const s = v.samples[i];
-        return s ? `${f(s.rssMb, 0)} MB (UA ${f(s.uaMemoryMb, 0)})` : '—';
+        const range = s?.rssRangeMb ? ` [${f(s.rssRangeMb[0], 0)}–${f(s.rssRangeMb[1], 0)}]` : '';
+        return s ? `${f(s.rssMb, 0)} MB${range} (UA ${f(s.uaMemoryMb, 0)})` : '—';
       };
       return (
         `| ${v.variant === 'restart' ? 'fresh worker (default)' : 'same worker (?keep-worker)'} | ${mem(0)} | ${mem(1)} | ${mem(2)} | ` +
-        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
+        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} / ${pct(v.uaGrowthSwitches ?? null)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
         `${f(median(v.restartMs), 0)} | ${f(median(v.loadMs), 0)} | ${f(median(v.warmupMs), 0)} |`
       );
     }),

@@ -78,6 +78,14 @@ describe('warmUpAnswers', () => {
     expect(report.answers).toBe(1);
   });
 
+  it('runs one shortest answer when the decode warm-up could not time a pass (SwiftShader WebGPU)', async () => {
+    // Shader compilation made every pass slower than the whole decode budget: no settled time.
+    const { deps, requests } = scripted([1200], NaN);
+    const report = await warmUpAnswers(deps);
+    expect(report.answers).toBe(1);
+    expect(requests.map((r) => r.maxTokens)).toEqual([DEFAULT_ANSWER_WARMUP.minTokens]);
+  });
+
   it('stops on abort (a newer load)', async () => {
     const controller = new AbortController();
     controller.abort();

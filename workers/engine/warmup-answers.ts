@@ -60,9 +60,13 @@ export interface AnswerWarmupDeps {
   now?: () => number;
 }
 
-/** Tokens per answer so that the three sampling answers take about half the budget. */
+/**
+ * Tokens per answer so that the three sampling answers take about half the budget. An unknown
+ * pass time means the decode warm-up could not time a single pass, which only happens on a very
+ * slow device: the fewest tokens, since the first answer runs whatever the budget.
+ */
 export function tokensPerAnswer(settledPassMs: number, options: AnswerWarmupOptions): number {
-  if (!(settledPassMs > 0)) return options.maxTokens;
+  if (!(settledPassMs > 0)) return options.minTokens;
   const fit = Math.floor(options.budgetMs / (2 * SAMPLINGS.length * settledPassMs));
   return Math.max(options.minTokens, Math.min(options.maxTokens, fit));
 }
