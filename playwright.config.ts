@@ -11,6 +11,7 @@ const portBase = Number(process.env.TW_PORT_BASE ?? 4173);
 export const APP_PORT = portBase;
 export const HUB_PORT = portBase + 1;
 export const HOST_PORT = portBase + 2;
+export const REMOTE_PORT = portBase + 3;
 const dist = process.env.TW_DIST ?? 'dist';
 
 export default defineConfig({
@@ -31,8 +32,12 @@ export default defineConfig({
     {
       command: `npx vite preview --port ${APP_PORT} --strictPort --outDir ${dist}`,
       url: `http://localhost:${APP_PORT}`,
-      // The CSP's connect-src names the model hosts: here the mock Hub (both spellings the specs use).
-      env: { TW_MODEL_HOSTS: `http://localhost:${HUB_PORT} http://127.0.0.1:${HUB_PORT}` },
+      // The CSP's connect-src names the model hosts (the mock Hub, both spellings the specs use) and the remote
+      // backend's server (the mock OpenAI server).
+      env: {
+        TW_MODEL_HOSTS: `http://localhost:${HUB_PORT} http://127.0.0.1:${HUB_PORT}`,
+        TW_REMOTE_HOSTS: `http://localhost:${REMOTE_PORT}`,
+      },
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
@@ -40,6 +45,14 @@ export default defineConfig({
       // A local stand-in for the Hugging Face Hub (offline, storage and integrity specs).
       command: `npx tsx e2e/support/mock-hub.ts`,
       url: `http://localhost:${HUB_PORT}/__health`,
+      env: { TW_PORT_BASE: String(portBase) },
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+    {
+      // An OpenAI-compatible server for the remote-backend spec.
+      command: `npx tsx e2e/support/mock-openai.ts`,
+      url: `http://localhost:${REMOTE_PORT}/__health`,
       env: { TW_PORT_BASE: String(portBase) },
       reuseExistingServer: !process.env.CI,
       timeout: 30_000,

@@ -3,7 +3,7 @@
  * worker (dtype `auto`, refusals before any download) and the page (the picker's default is
  * what `auto` would choose on this device), so the two cannot disagree.
  */
-import type { Backend, Dtype } from '../workers/protocol';
+import type { LocalBackend, Dtype } from '../workers/protocol';
 import { formatBytes } from './format-bytes';
 
 export interface DtypeProfile {
@@ -58,13 +58,13 @@ const WEBGPU: Record<Dtype, DtypeProfile> = {
   uint8: { relativeTime: 10, peakFactor: 2, source: 'estimated' },
 };
 
-export const DTYPE_PROFILES: Record<Backend, Record<Dtype, DtypeProfile>> = { wasm: WASM, webgpu: WEBGPU };
+export const DTYPE_PROFILES: Record<LocalBackend, Record<Dtype, DtypeProfile>> = { wasm: WASM, webgpu: WEBGPU };
 
 /** wasm32 addresses 4 GiB; that is the whole heap a WASM session (and the WebGPU loader) can use. */
 export const WASM32_HEAP_BYTES = 4 * 1024 ** 3;
 
 export interface DeviceCaps {
-  backend: Backend;
+  backend: LocalBackend;
   /** The WebGPU adapter has `shader-f16` (ignored on WASM). */
   shaderF16: boolean;
   /** Bytes the heap can hold; defaults to wasm32's 4 GiB. */
@@ -130,7 +130,7 @@ export function unsupportedReason(dtype: Dtype, caps: DeviceCaps): string | null
   return null;
 }
 
-export function estimatePeakBytes(dtype: Dtype, weightBytes: number, backend: Backend): number {
+export function estimatePeakBytes(dtype: Dtype, weightBytes: number, backend: LocalBackend): number {
   return Math.round(weightBytes * DTYPE_PROFILES[backend][dtype].peakFactor);
 }
 

@@ -28,6 +28,19 @@ export const ENGINE_ERROR_NAMES = [
   'InvalidSchema',
   /** The grammar engine (web-xgrammar's wasm) failed to start, so output cannot be constrained. */
   'GrammarUnavailable',
+  // The remote backend (src/engine/remote/): an OpenAI-compatible server the page streams from.
+  /** No answer from the server: it is down, the URL is wrong, or it does not allow this origin (CORS). */
+  'RemoteUnreachable',
+  /** This deploy's Content-Security-Policy does not list the server's origin in connect-src. */
+  'RemoteBlocked',
+  /** 401 or 403: the API key is missing, wrong, or lacks access to the model. */
+  'RemoteAuthFailed',
+  /** 4xx other than auth: an unknown model, an unsupported parameter; the message is the server's. */
+  'RemoteRejected',
+  /** 5xx, 429, or an error object in the middle of the stream. */
+  'RemoteServerError',
+  /** The stream ended before the server said the answer was finished. */
+  'RemoteStreamCut',
 ] as const;
 
 export type EngineErrorName = (typeof ENGINE_ERROR_NAMES)[number];

@@ -4,13 +4,15 @@ import { contentSecurityPolicy, DEFAULT_MODEL_HOSTS, type CspOptions } from '../
 /**
  * Deploy configuration for the Content-Security-Policy (README, "Deploying"):
  * - TW_MODEL_HOSTS: origins the engine may fetch models from (space or comma separated; default the Hub).
- *   A remote backend's origin goes here too.
+ * - TW_REMOTE_HOSTS: OpenAI-compatible servers the remote backend may stream from (none by default: connect-src
+ *   names a remote server only when the deploy sets one).
  * - TW_FRAME_ANCESTORS: who may frame the widget (`/?embed`): origins, or `*` (the default) for any site.
  *   The main app is never framable (`frame-ancestors 'none'`).
  * - TW_TRUSTED_TYPES=0 leaves out `require-trusted-types-for` (only for comparing; the app needs no relaxation).
  */
 export interface DeployCsp {
   modelHosts: string[];
+  remoteHosts: string[];
   frameAncestors: string[];
   trustedTypes: boolean;
 }
@@ -22,6 +24,7 @@ export function deployCspFromEnv(env: Record<string, string | undefined> = proce
   const ancestors = list(env.TW_FRAME_ANCESTORS);
   return {
     modelHosts: hosts.length > 0 ? hosts : [...DEFAULT_MODEL_HOSTS],
+    remoteHosts: list(env.TW_REMOTE_HOSTS),
     frameAncestors: ancestors.length > 0 ? ancestors : ['*'],
     trustedTypes: env.TW_TRUSTED_TYPES !== '0',
   };
@@ -29,7 +32,10 @@ export function deployCspFromEnv(env: Record<string, string | undefined> = proce
 
 /** The two policies a deploy serves: one for the app, one for the widget page. */
 export function deployPolicies(deploy: DeployCsp): { app: string; embed: string; serviceWorker: string } {
-  const base: CspOptions = { connectHosts: deploy.modelHosts, trustedTypes: deploy.trustedTypes };
+  const base: CspOptions = {
+    connectHosts: [...deploy.modelHosts, ...deploy.remoteHosts],
+    trustedTypes: deploy.trustedTypes,
+  };
   return {
     app: contentSecurityPolicy({ ...base, frameAncestors: [] }),
     embed: contentSecurityPolicy({ ...base, frameAncestors: deploy.frameAncestors }),

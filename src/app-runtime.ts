@@ -1,4 +1,6 @@
 import { createBridge, type Bridge } from './engine/bridge';
+import { createRemoteEngine } from './engine/remote/remote-engine';
+import { createRoutedEngine } from './engine/routed-engine';
 import { createWorkerEngine } from './engine/worker-engine';
 import { connectBridge } from './state/bridge-sync';
 import { createAppStore, type AppStore } from './state/store';
@@ -31,11 +33,18 @@ export function getAppRuntime(): AppRuntime {
   // worker across switches (the bench measures both side by side).
   const restartOnSwitch = !new URLSearchParams(location.search).has('keep-worker');
   runtime ??= createAppRuntime((store) =>
-    createBridge(createWorkerEngine(), {
-      debug: () => urlDebug || store.getState().settings.debug,
-      displaySettings: () => store.getState().settings,
-      restartOnSwitch,
-    }),
+    createBridge(
+      createRoutedEngine(
+        createWorkerEngine(),
+        // The key is read when a request is sent, so it never travels in a spec, an event or a log.
+        createRemoteEngine({ apiKey: () => store.getState().settings.remoteApiKey }),
+      ),
+      {
+        debug: () => urlDebug || store.getState().settings.debug,
+        displaySettings: () => store.getState().settings,
+        restartOnSwitch,
+      },
+    ),
   );
   return runtime;
 }

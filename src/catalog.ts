@@ -172,5 +172,6 @@ export function bundledSpec(backend: BackendPreference = 'auto'): ModelSpec {
 /** A short name for a model source, for the load panel and messages when no catalog label is given. */
 export function specLabel(spec: ModelSpec): string {
   const s = spec.source;
+  if (s.kind === 'remote') return `${s.model} on ${new URL(s.baseUrl, 'http://invalid').host}`;
   return s.kind === 'hub' ? s.id : s.kind === 'url' ? s.url : s.name;
 }

@@ -8,6 +8,7 @@ import { createPageApi } from './openai/page-api';
 import { createPwaController } from './pwa/pwa-controller';
 import { createChatActions } from './state/chat-actions';
 import { createIdbPersistence, createMemoryPersistence } from './state/persistence';
+import { localBackend, remoteSpec } from './state/settings-slice';
 import { FramingRefused, refuseFraming } from './security/framing';
 
 const root = createRoot(document.getElementById('root')!);
@@ -56,6 +57,10 @@ if (refuseFraming(params)) {
   await chat.hydrate();
   // Unless the user (or a test) already picked a model while settings were being read.
   if (store.getState().model.spec === null) {
-    void bridge.load(bundledSpec(store.getState().settings.backend), 'Bundled test model');
+    const { settings } = store.getState();
+    // A saved choice of the remote backend reconnects to that server; nothing else ever contacts it.
+    const server = settings.backend === 'remote' ? remoteSpec(settings) : null;
+    if (server) void bridge.load(server);
+    else void bridge.load(bundledSpec(localBackend(settings.backend)), 'Bundled test model');
   }
 }

@@ -4,8 +4,11 @@
  * and of DOM- or worker-only globals (it is type-checked under both libs).
  */
 
-export type Backend = 'webgpu' | 'wasm';
-export type BackendPreference = 'auto' | Backend;
+/** Where the worker runs a model. */
+export type LocalBackend = 'webgpu' | 'wasm';
+/** `remote`: an OpenAI-compatible server the page streams from (src/engine/remote/); never the worker. */
+export type Backend = LocalBackend | 'remote';
+export type BackendPreference = 'auto' | LocalBackend;
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
 
 /** Where a model's files come from. All three use the Hub's file layout. */
@@ -15,7 +18,13 @@ export type ModelSource =
   /** A folder URL in Hub layout, e.g. `/models/demo/` for the bundled model. */
   | { kind: 'url'; url: string }
   /** Files picked from disk; `path` is relative to the model folder (`onnx/model.onnx`). */
-  | { kind: 'files'; name: string; files: readonly { path: string; blob: Blob }[] };
+  | { kind: 'files'; name: string; files: readonly { path: string; blob: Blob }[] }
+  /**
+   * An OpenAI-compatible server (`baseUrl` ends at `/v1`): the page's RemoteEngine streams from it, the worker
+   * refuses it. The API key is not part of the spec (specs reach the store, logs and Retry buttons): the engine
+   * asks for it when it sends.
+   */
+  | { kind: 'remote'; baseUrl: string; model: string };
 
 export interface ModelSpec {
   source: ModelSource;
@@ -67,7 +76,8 @@ export interface LoadResult {
   backendReason: string;
   /** True when WebGPU was chosen but failed and the engine fell back to WASM. */
   fellBack: boolean;
-  dtype: Dtype;
+  /** `server` on the remote backend: the server picks the precision. */
+  dtype: Dtype | 'server';
   /** Why this dtype, e.g. "q8 · fastest on this CPU for this model (measured)". */
   dtypeReason: string;
   threads: number;

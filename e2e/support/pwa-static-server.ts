@@ -9,7 +9,12 @@ import { deployPolicies, policyFor } from '../../scripts/csp-plugin';
 import { HUB_ORIGIN } from './ports';
 
 /** The deployed CSP, as a static host would send it (README, "Deploying"), with the mock Hub as model host. */
-const policies = deployPolicies({ modelHosts: [HUB_ORIGIN], frameAncestors: ['*'], trustedTypes: true });
+const policies = deployPolicies({
+  modelHosts: [HUB_ORIGIN],
+  remoteHosts: [],
+  frameAncestors: ['*'],
+  trustedTypes: true,
+});
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

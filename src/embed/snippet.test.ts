@@ -32,6 +32,15 @@ describe('buildSnippet', () => {
     });
   });
 
+  it('never embeds a remote server: the demo model instead, and neither its URL nor its model in the page', () => {
+    const spec = { source: { kind: 'remote' as const, baseUrl: 'https://llm.internal.example/v1', model: 'big-70b' } };
+    const { html, note } = buildSnippet({ ...base, spec });
+    expect(mountOptionsOf(html)).toMatchObject({ model: 'demo' });
+    expect(html).not.toContain('llm.internal.example');
+    expect(html).not.toContain('big-70b');
+    expect(note).toContain('never put in the snippet');
+  });
+
   it('uses Hub ids and a custom Hub host', () => {
     const spec = { source: { kind: 'hub' as const, id: 'a/b', host: 'https://mirror.example' } };
     expect(mountOptionsOf(buildSnippet({ ...base, spec }).html)).toMatchObject({

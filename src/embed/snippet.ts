@@ -21,7 +21,9 @@ export function widgetModel(spec: ModelSpec | null, appRoot: string): { model: s
   }
   if (source.kind === 'url' && new URL(source.url, appRoot).pathname.endsWith('/models/demo/'))
     return { model: 'demo' };
-  return null; // picked files never leave the user's machine, so there is nothing to embed
+  // Picked files never leave the user's machine, and a remote server would need its key in the host's page:
+  // neither is embedded.
+  return null;
 }
 
 const number = (raw: string): number | undefined => {
@@ -50,6 +52,10 @@ export function buildSnippet(settings: SnippetSettings): { html: string; note: s
     `  const typewriter = Typewriter.mount('#typewriter', ${json.replace(/\n/g, '\n  ')});`,
     '</script>',
   ].join('\n');
-  const note = target ? null : 'Models picked from local files cannot be embedded; the snippet uses the demo model.';
+  const note = target
+    ? null
+    : settings.spec?.source.kind === 'remote'
+      ? 'The widget runs models in the visitor’s browser; a remote server (and its API key) is never put in the snippet, so it uses the demo model.'
+      : 'Models picked from local files cannot be embedded; the snippet uses the demo model.';
   return { html, note };
 }

@@ -33,5 +33,7 @@ export async function availabilityOf(
   if (!source) return 'none';
   if (source.kind === 'files') return 'on-disk';
   if (source.kind === 'url') return bundledAvailability(source.url, files);
+  // A remote server's model is not in this browser at all: offline, it cannot answer.
+  if (source.kind === 'remote') return 'not-cached';
   return hubAvailability(await listCached(), hubCacheKey(source.id, source.host ?? hubHost), files);
 }

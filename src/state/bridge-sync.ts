@@ -1,4 +1,5 @@
 import type { Bridge, BridgeEvent } from '../engine/bridge-types';
+import { backendFallback } from './backend-fallback';
 import type { AppStore } from './store';
 
 /**
@@ -29,7 +30,7 @@ export function applyBridgeEvent(store: AppStore, bridge: Pick<Bridge, 'load'>, 
     case 'load-failed': {
       const { spec, label } = event;
       s.loadFailed();
-      s.errorShown(event.error, () => void bridge.load(spec, label));
+      s.errorShown(event.error, () => void bridge.load(spec, label), backendFallback(store, bridge, spec, event.error));
       return;
     }
     case 'generation-started':

@@ -2,6 +2,7 @@ import { SAMPLING_LIMITS } from '../../common/sampling-limits';
 import type { ChatMessage } from '../../workers/protocol';
 import type { Bridge } from '../engine/bridge';
 import type { AppStore } from './store';
+import { backendFallback } from './backend-fallback';
 import { emptyConversation, newId, summarize, type ChatEntry, type Conversation } from './chat-slice';
 import { buildContext, evictedEntryIds, parseContextLimit } from './context-window';
 import { describeError } from './errors-slice';
@@ -106,7 +107,8 @@ export function createChatActions(bridge: Bridge, store: AppStore, persistence: 
         status: outcome.text ? 'stopped' : 'error',
         error: `${error.name}: ${error.message}`,
       });
-      s.errorShown(error, () => void regenerate());
+      // A remote server that failed mid-answer: the text so far is kept, and the local model is one click away.
+      s.errorShown(error, () => void regenerate(), backendFallback(store, bridge, null, error));
     } else {
       s.messageUpdated(id, {
         content: outcome.text,

@@ -7,6 +7,13 @@ export interface BannerError {
   message: string;
   /** Offered as a Retry button when repeating the action can help. */
   retry: (() => void) | null;
+  /** Another way to go on, e.g. the local model when the remote server fails (and back). */
+  offer: BannerOffer | null;
+}
+
+export interface BannerOffer {
+  label: string;
+  run: () => void;
 }
 
 export interface ErrorsState {
@@ -17,7 +24,7 @@ export interface ErrorsState {
 
 export interface ErrorsSlice {
   errors: ErrorsState;
-  errorShown(error: { name: string; message: string }, retry?: (() => void) | null): void;
+  errorShown(error: { name: string; message: string }, retry?: (() => void) | null, offer?: BannerOffer | null): void;
   errorDismissed(): void;
   fieldErrorsSet(fields: FieldErrors): void;
 }
@@ -27,8 +34,8 @@ export { describeError };
 
 export const createErrorsSlice: SliceCreator<ErrorsSlice> = (set) => ({
   errors: { banner: null, fields: {} },
-  errorShown: (error, retry = null) =>
-    set((s) => ({ errors: { ...s.errors, banner: { name: error.name, message: error.message, retry } } })),
+  errorShown: (error, retry = null, offer = null) =>
+    set((s) => ({ errors: { ...s.errors, banner: { name: error.name, message: error.message, retry, offer } } })),
   errorDismissed: () => set((s) => ({ errors: { ...s.errors, banner: null } })),
   fieldErrorsSet: (fields) => set((s) => ({ errors: { ...s.errors, fields } })),
 });

@@ -61,3 +61,14 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
   modelUnloaded: (note) => set((s) => ({ model: { ...s.model, status: 'idle', result: null, progress: null, note } })),
   engineRestarted: (ms) => set((s) => ({ model: { ...s.model, restartMs: ms } })),
 });
+
+/** The host a loaded remote backend sends the conversation to, or null when the model runs here. */
+export function remoteHostOf(model: Pick<ModelState, 'spec' | 'result'>): string | null {
+  const source = model.spec?.source;
+  if (model.result?.backend !== 'remote' || source?.kind !== 'remote') return null;
+  try {
+    return new URL(source.baseUrl).host;
+  } catch {
+    return source.baseUrl;
+  }
+}

@@ -1,4 +1,4 @@
-import type { BackendPreference } from '../../workers/protocol';
+import type { BackendPreference, ModelSpec } from '../../workers/protocol';
 import type { PacingMode } from '../streams/token-bucket';
 import { DEFAULT_SAMPLING_DRAFT, type SamplingDraft, type SamplingField } from './sampling';
 import type { SliceCreator } from './store-types';
@@ -12,7 +12,16 @@ export interface Settings {
   sampling: SamplingDraft;
   /** Where Hub model ids are fetched from; tests point it at a local mock. */
   hubHost: string;
-  backend: BackendPreference;
+  /** `remote`: answers stream from the OpenAI-compatible server below instead of a model in this browser. */
+  backend: BackendSetting;
+  /** The remote server's base URL (ending at `/v1`), its model name, and an optional API key. */
+  remoteBaseUrl: string;
+  remoteModel: string;
+  /**
+   * Kept only with this browser's settings (IndexedDB, this origin); never in a model spec, an event, a log,
+   * an export or the embed snippet. The remote engine asks for it when it sends a request.
+   */
+  remoteApiKey: string;
   /** Comma-separated words or /regex/ entries shown as █ (display and transcript export only). */
   redactWords: string;
   normalizeWhitespace: boolean;
@@ -34,11 +43,28 @@ export interface Settings {
   enableThinking: boolean;
 }
 
+export type BackendSetting = BackendPreference | 'remote';
+
+/** The backend local models load with: `remote` is not one, so they pick their own. */
+export function localBackend(setting: BackendSetting): BackendPreference {
+  return setting === 'remote' ? 'auto' : setting;
+}
+
+/** The remote server the settings name, or null while its URL or model is missing. */
+export function remoteSpec(settings: Pick<Settings, 'remoteBaseUrl' | 'remoteModel'>): ModelSpec | null {
+  const baseUrl = settings.remoteBaseUrl.trim();
+  const model = settings.remoteModel.trim();
+  return baseUrl && model ? { source: { kind: 'remote', baseUrl, model } } : null;
+}
+
 export const DEFAULT_SETTINGS: Settings = {
   systemPrompt: 'You are a helpful assistant.',
   sampling: DEFAULT_SAMPLING_DRAFT,
   hubHost: DEFAULT_HUB_HOST,
   backend: 'auto',
+  remoteBaseUrl: '',
+  remoteModel: '',
+  remoteApiKey: '',
   redactWords: '',
   normalizeWhitespace: false,
   pacing: 'off',

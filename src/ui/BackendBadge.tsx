@@ -1,5 +1,5 @@
 import { useAppStore } from '../state/hooks';
-import type { ModelState } from '../state/model-slice';
+import { remoteHostOf, type ModelState } from '../state/model-slice';
 
 /** Which backend runs the model and why, plus an honest label for test models. */
 export function BackendBadge() {
@@ -15,6 +15,21 @@ function BadgeContent({ model }: { model: ModelState }) {
   if (model.status === 'loading') return <span className="badge badge-muted">Loading…</span>;
   const r = model.result;
   if (!r) return <span className="badge badge-muted">{model.status === 'error' ? 'Load failed' : 'No model'}</span>;
+  const host = remoteHostOf(model);
+  if (host) {
+    // Said plainly and always visible: on this backend the conversation leaves the device.
+    return (
+      <>
+        <span className="badge badge-remote" title={r.backendReason} data-backend="remote">
+          Remote
+        </span>
+        <span className="badge-reason remote-warning">Text you send leaves this device, to {host}</span>
+        <span className="model-name" title={`${r.modelId} on ${host}`}>
+          {r.modelId}
+        </span>
+      </>
+    );
+  }
   const backend = r.backend === 'webgpu' ? 'WebGPU' : 'WASM';
   const threads = r.backend === 'wasm' ? ` · ${r.threads} thread${r.threads === 1 ? '' : 's'}` : '';
   const reason = `${backend} — ${r.fellBack ? 'fell back: ' : ''}${r.backendReason}`;

@@ -10,6 +10,11 @@ export function ErrorBanner() {
         <strong>{banner.name}</strong>: {banner.message}
       </p>
       <div className="error-actions">
+        {banner.offer && (
+          <button type="button" onClick={() => banner.offer?.run()}>
+            {banner.offer.label}
+          </button>
+        )}
         {banner.retry && (
           <button type="button" onClick={() => banner.retry?.()}>
             Retry

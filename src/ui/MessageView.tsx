@@ -114,6 +114,7 @@ function TailBlock() {
 /** The assistant message being written, read straight from the live generation state. */
 export function LiveMessage({ entry }: { entry: ChatEntry }) {
   const status = useAppStore((s) => s.generation.status);
+  const remote = useAppStore((s) => s.model.result?.backend === 'remote');
   const paused = status === 'paused';
   return (
     <article
@@ -129,6 +130,11 @@ export function LiveMessage({ entry }: { entry: ChatEntry }) {
       <TailBlock />
       <LiveJsonView />
       {paused && <span className="badge badge-paused">Paused</span>}
+      {paused && remote && (
+        <small className="paused-note">
+          Paused reading: the server may keep generating until Stop, and the rest shows on Resume.
+        </small>
+      )}
     </article>
   );
 }

@@ -13,6 +13,7 @@ import {
   findCatalogModel,
 } from '../catalog';
 import { useAppStore } from '../state/hooks';
+import { localBackend } from '../state/settings-slice';
 import { formatBytes } from './format';
 import { useServices } from './services';
 
@@ -32,14 +33,14 @@ export function ModelPicker() {
     customId: '',
   });
   const model = findCatalogModel(choice.key) ?? CATALOG[0]!;
-  const caps = deviceCaps(settings.backend, loaded);
+  const caps = deviceCaps(localBackend(settings.backend), loaded);
   const auto = autoDtype(model, caps);
   const offered = catalogDtypes(model);
   const picked = choice.dtype && offered.includes(choice.dtype) ? choice.dtype : null;
   const dtype: Dtype = picked ?? (auto.ok ? auto.dtype : (offered[0] ?? 'fp32'));
   const refusal = model.hubId ? (picked ? dtypeRefusal(model, dtype, caps) : auto.ok ? null : auto.reason) : null;
   const size = downloadBytes(model, dtype);
-  const spec = { backend: settings.backend, hubHost: settings.hubHost.trim() || DEFAULT_HUB_HOST };
+  const spec = { backend: localBackend(settings.backend), hubHost: settings.hubHost.trim() || DEFAULT_HUB_HOST };
   const customValid = isHubId(choice.customId.trim());
   const label = (d: Dtype) =>
     `${d} (${formatBytes(downloadBytes(model, d))})${auto.ok && auto.dtype === d ? ' — best here' : ''}`;

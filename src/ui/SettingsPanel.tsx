@@ -1,11 +1,11 @@
-import type { BackendPreference } from '../../workers/protocol';
 import { ModelManager } from '../pwa/ModelManager';
 import { parseContextLimit } from '../state/context-window';
 import { parseResponseSchema } from '../state/response-format';
 import { useAppStore } from '../state/hooks';
-import type { Settings } from '../state/settings-slice';
+import type { BackendSetting, Settings } from '../state/settings-slice';
 import { DisplaySettings } from './DisplaySettings';
 import { ModelPicker } from './ModelPicker';
+import { RemoteServerFields } from './RemoteServerFields';
 import { SamplingForm } from './SamplingForm';
 
 export function SettingsPanel() {
@@ -51,14 +51,16 @@ export function SettingsPanel() {
           <select
             id="backend-select"
             value={settings.backend}
-            onChange={(e) => settingsChanged({ backend: e.target.value as BackendPreference })}
+            onChange={(e) => settingsChanged({ backend: e.target.value as BackendSetting })}
           >
             <option value="auto">Auto (WebGPU if available)</option>
             <option value="webgpu">WebGPU</option>
             <option value="wasm">WASM</option>
+            <option value="remote">Remote server (OpenAI-compatible)</option>
           </select>
           <small className="field-help">Applies to the next model load.</small>
         </div>
+        {settings.backend === 'remote' && <RemoteServerFields />}
         <div className="field">
           <label htmlFor="hub-host">Model host</label>
           <input

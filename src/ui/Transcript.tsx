@@ -1,6 +1,7 @@
 import { Fragment, type MouseEvent } from 'react';
 import { evictionNotice } from '../state/context-window';
 import { useAppStore } from '../state/hooks';
+import { remoteHostOf } from '../state/model-slice';
 import { CommittedMessage, LiveMessage } from './MessageView';
 import { useAutoScroll } from './useAutoScroll';
 
@@ -19,11 +20,14 @@ function copyCode(event: MouseEvent<HTMLElement>) {
 
 function EmptyState() {
   const status = useAppStore((s) => s.model.status);
+  const remoteHost = useAppStore((s) => remoteHostOf(s.model));
   return (
     <div className="empty">
       <h2>Ask anything</h2>
       <p>
-        The model runs in this tab: nothing you type leaves your device.{' '}
+        {remoteHost
+          ? `Remote server: what you type is sent to ${remoteHost}.`
+          : 'The model runs in this tab: nothing you type leaves your device.'}{' '}
         {status === 'ready'
           ? 'Type a message below.'
           : status === 'loading'

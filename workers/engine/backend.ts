@@ -1,7 +1,7 @@
-import type { AdapterInfo, Backend, BackendPreference, Dtype } from '../protocol';
+import type { AdapterInfo, LocalBackend, BackendPreference, Dtype } from '../protocol';
 
 export interface BackendChoice {
-  backend: Backend;
+  backend: LocalBackend;
   reason: string;
   adapter: AdapterInfo | null;
 }

@@ -7,7 +7,7 @@ import {
 } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import type { Backend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
+import type { LocalBackend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
 import {
   adapterBufferLimit,
   checkExplicitDtype,
@@ -28,7 +28,7 @@ import { warmUpDecode } from './warmup';
 export interface LoadedModel {
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
-  info: LoadResult;
+  info: LoadResult & { backend: LocalBackend; dtype: Dtype };
   eosTokenIds: Set<number>;
   /** The model's key in the offline cache, for remote models. */
   cacheKey: string | null;
@@ -137,7 +137,7 @@ function mapLoadError(
   error: unknown,
   resolved: ResolvedSource,
   onnxFile: string,
-  backend: Backend,
+  backend: LocalBackend,
   dtype: string,
 ): EngineError {
   if (isEngineError(error)) return error;
@@ -198,7 +198,7 @@ async function readLargestTensors(
 }
 
 async function loadOn(
-  backend: Backend,
+  backend: LocalBackend,
   dtype: Dtype,
   resolved: ResolvedSource,
   tracker: ProgressTracker,
@@ -248,7 +248,7 @@ export async function loadModel(
   const largestTensor =
     choice.backend === 'webgpu' && maxBufferBytes !== undefined ? await readLargestTensors(resolved, signal) : {};
   // Decided before the first weight byte is fetched: a file that cannot run is never downloaded.
-  const pickDtype = (backend: Backend): { dtype: Dtype; reason: string } => {
+  const pickDtype = (backend: LocalBackend): { dtype: Dtype; reason: string } => {
     const caps: DeviceCaps =
       backend === 'webgpu'
         ? { backend, shaderF16: choice.adapter?.shaderF16 ?? false, maxBufferBytes, largestTensor }
@@ -317,7 +317,7 @@ export async function loadModel(
     numberFrom(config, 'max_position_embeddings', 'n_positions', 'max_sequence_length') ??
     (tokenizerMax && Number.isFinite(tokenizerMax) ? tokenizerMax : 2048);
   const typewriter = config.typewriter as { randomWeights?: boolean } | undefined;
-  const info: LoadResult = {
+  const info: LoadResult & { backend: LocalBackend; dtype: Dtype } = {
     modelId: resolved.displayId,
     backend,
     backendReason: reason,

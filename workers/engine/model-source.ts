@@ -110,6 +110,12 @@ export async function resolveSource(source: ModelSource, signal: AbortSignal): P
       available: null,
     };
   }
+  if (source.kind === 'remote') {
+    throw new EngineError(
+      'InvalidParams',
+      `${source.model} on ${source.baseUrl} is a remote server's model: the page streams from it (backend "remote"), the engine worker cannot load it.`,
+    );
+  }
   const blobs = new Map(source.files.map((f) => [f.path.replace(/^\/+/, ''), f.blob]));
   const name = source.name.replace(/[^\w.-]+/g, '-') || 'folder';
   for (const required of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {

@@ -142,16 +142,19 @@ export class WidgetSession {
         return false;
       }
       const { result } = outcome;
+      const backend = result.backend;
+      // The widget's models are Hub ids and the bundled folder: it never streams from a remote server.
+      if (backend === 'remote') return false;
       const info = {
         name: model,
-        backend: result.backend,
+        backend,
         threads: result.threads,
         randomWeights: result.randomWeights,
       };
       this.patch({ phase: 'ready', model: info });
       post('typewriter:ready', {
         model,
-        backend: result.backend,
+        backend,
         threads: result.threads,
         crossOriginIsolated: globalThis.crossOriginIsolated === true,
         randomWeights: result.randomWeights,
