@@ -46,4 +46,26 @@ describe('createRoutedEngine', () => {
     crash(new Error('while local'));
     expect(seen.map((e) => e.message)).toEqual(['while local']);
   });
+
+  it('keeps call order: a stop sent right after a load on the same side cancels it', async () => {
+    const local = new FakeEngine();
+    const { worker } = asWorker(local);
+    const engine = createRoutedEngine(worker, new FakeEngine());
+    const loading = engine.load(LOCAL);
+    await engine.stop();
+    await expect(loading).rejects.toMatchObject({ name: 'LoadCancelled' });
+    expect((await engine.status()).model).toBeNull();
+  });
+
+  it('a stop while a load switches sides cancels that load before it starts', async () => {
+    const local = new FakeEngine();
+    const remote = new FakeEngine();
+    const { worker } = asWorker(local);
+    const remoteLoad = vi.spyOn(remote, 'load');
+    const engine = createRoutedEngine(worker, remote);
+    const loading = engine.load(REMOTE);
+    await engine.stop();
+    await expect(loading).rejects.toMatchObject({ name: 'LoadCancelled' });
+    expect(remoteLoad).not.toHaveBeenCalled();
+  });
 });

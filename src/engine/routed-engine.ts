@@ -1,4 +1,5 @@
 import type { EngineApi, ModelSpec } from '../../workers/protocol';
+import { RemoteError } from './remote/remote-errors';
 import type { WorkerEngine } from './worker-engine';
 
 /**
@@ -10,6 +11,8 @@ import type { WorkerEngine } from './worker-engine';
  */
 export function createRoutedEngine(local: WorkerEngine, remote: EngineApi): WorkerEngine {
   let active: EngineApi = local;
+  /** Counts stops, so a stop that lands while a load is switching sides cancels that load. */
+  let stops = 0;
   const isRemote = (spec: ModelSpec) => spec.source.kind === 'remote';
 
   /** Switching sides first ends whatever the other side was doing, so only one model is held. */
@@ -22,15 +25,25 @@ export function createRoutedEngine(local: WorkerEngine, remote: EngineApi): Work
   }
 
   return {
-    async load(spec, onProgress) {
-      await switchTo(isRemote(spec) ? remote : local);
-      return active.load(spec, onProgress);
+    load(spec, onProgress) {
+      const next = isRemote(spec) ? remote : local;
+      // Same side: forward at once, so calls keep their order (a stop sent right after a load must reach the
+      // engine after it, or the stop finds nothing to cancel and the load goes on).
+      if (next === active) return active.load(spec, onProgress);
+      const stopsBefore = stops;
+      return switchTo(next).then(() => {
+        if (stops !== stopsBefore) throw new RemoteError('LoadCancelled', 'Stopped before the model began to load.');
+        return active.load(spec, onProgress);
+      });
     },
     unload: () => active.unload(),
     generate: (request) => active.generate(request),
     pause: () => active.pause(),
     resume: () => active.resume(),
-    stop: () => active.stop(),
+    stop: () => {
+      stops += 1;
+      return active.stop();
+    },
     status: () => active.status(),
     storage: () => local.storage(),
     deleteCachedModel: (key) => local.deleteCachedModel(key),
