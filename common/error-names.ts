@@ -22,6 +22,8 @@ export const ENGINE_ERROR_NAMES = [
   /** No file of the model fits in the memory the backend can address. */
   'ModelTooLarge',
   'GenerationError',
+  /** The WebGPU device was lost mid-answer: the page reloads the model on WASM and goes on with the answer. */
+  'GpuLost',
   /** GPU or WASM memory ran out at load or mid-run; the message says which and what to try. */
   'OutOfMemory',
   /** A response format or tool schema the grammar engine cannot compile (names the keyword or path). */

@@ -37,6 +37,11 @@ export interface ModelSpec {
   threads?: number;
   /** Bytes the download will need, if known (catalog size); checked against the storage quota first. */
   expectedBytes?: number;
+  /**
+   * The GPU device was lost earlier in this page session: load on WASM whatever `backend` says (Chromium blocks
+   * WebGPU for a site after repeated losses). The page sets it on every load after a loss.
+   */
+  gpuLost?: boolean;
 }
 
 export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup' | 'ready';
@@ -161,6 +166,11 @@ export interface ToolFunction {
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 export interface GenerateRequest extends SamplingParams {
+  /**
+   * The answer so far, as token ids after the prompt: the run prefills them and goes on with that answer (its
+   * stream carries only the new tokens). The page uses it to finish an answer on WASM after the GPU was lost.
+   */
+  continueIds?: readonly number[];
   /** Exactly one of `messages` (through the chat template) and `prompt` (raw text). */
   messages?: readonly ChatMessage[];
   prompt?: string;
@@ -261,7 +271,13 @@ export type StreamEvent =
       /** The ids emitted (EOS excluded): send them back as the assistant message's `tokenIds`. */
       tokenIds?: number[];
     }
-  | { type: 'error'; name: EngineErrorName; message: string };
+  | {
+      type: 'error';
+      name: EngineErrorName;
+      message: string;
+      /** The ids emitted before the failure (EOS excluded): a `GpuLost` answer goes on from them (`continueIds`). */
+      tokenIds?: number[];
+    };
 
 /** The names the engine raises; the list lives in common/ so the page can branch on it too. */
 export type { EngineErrorName } from '../common/error-names';

@@ -88,6 +88,10 @@ export type BridgeEvent =
   | { type: 'load-progress'; progress: LoadProgress; speed: LoadSpeed }
   | { type: 'load-retrying'; retry: LoadRetry | null }
   | { type: 'load-succeeded'; result: LoadResult }
+  /** The WebGPU device was lost mid-answer: the model reloads on WASM and the answer goes on. */
+  | { type: 'gpu-lost'; notice: string }
+  /** Mid-answer, the model moved to another backend (after a lost GPU: now on WASM, in a fresh worker). */
+  | { type: 'backend-changed'; result: LoadResult }
   | { type: 'load-cancelled' }
   /** `spec`/`label` let a view offer Retry. */
   | { type: 'load-failed'; spec: ModelSpec; label: string; error: NamedError }

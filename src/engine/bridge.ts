@@ -27,6 +27,7 @@ import { createFrameScheduler } from './frame-scheduler';
 import { createLiveRun, type LiveRun } from './live-run';
 import { appendBounded, trackLoadSpeed, type ByteSample } from './load-speed';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
+import { ContinuedAnswer } from './continued-answer';
 import { isRestartable } from './worker-engine';
 
 export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
@@ -83,6 +84,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
   let pendingProgress: Extract<BridgeEvent, { type: 'load-progress' }> | null = null;
   let requestCount = 0;
   let lastCrashAt = -Infinity;
+  let gpuLost = false;
 
   const frames = createFrameScheduler(flush, {
     scheduleFrame: options.scheduleFrame ?? ((cb: () => void) => requestAnimationFrame(cb) as unknown as number),
@@ -214,13 +216,24 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     }
     // Stop pressed before the engine answered: the run exists now, so stop it.
     if (run.stopRequested) void engine.stop().catch(() => {});
-    const reader = stream.getReader();
+    let reader = stream.getReader();
+    const answer = new ContinuedAnswer();
     try {
       for (;;) {
         const { value, done } = await Promise.race([reader.read(), crash.promise]);
         if (done) break;
-        listeners.emit(value, run.context);
-        const outcome = handle(run, value);
+        if (value.type === 'error' && value.name === 'GpuLost' && !run.stopRequested) {
+          const carry = answer.carryOver(value, run.text + run.pendingText.join(''));
+          reader.releaseLock?.();
+          const next = await goOnAfterGpuLoss(request, value.message, carry);
+          if (!next) return fail({ name: 'GenerationError', message: "The GPU was lost at the answer's last token." });
+          reader = next.getReader();
+          continue;
+        }
+        const event = answer.map(value);
+        if (!event) continue;
+        listeners.emit(event, run.context);
+        const outcome = handle(run, event);
         if (outcome) return outcome;
       }
       return fail({ name: 'GenerationError', message: 'The token stream ended without a result. Send again.' });
@@ -232,12 +245,40 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     }
   }
 
+  /**
+   * The WebGPU device was lost mid-answer (the text so far stays on screen). ORT's WebGPU state in that worker
+   * went with it, so a fresh worker loads the same model on WASM (from the cache: no download) and a new run
+   * prefills the answer's ids and goes on with it. Every later load in this page stays on WASM: Chromium blocks
+   * WebGPU for a site after repeated losses.
+   */
+  async function goOnAfterGpuLoss(
+    request: GenerateRequest,
+    notice: string,
+    carry: { ids: number[]; maxTokens: number } | null,
+  ): Promise<ReadableStream<StreamEvent> | null> {
+    gpuLost = true;
+    emit({ type: 'gpu-lost', notice });
+    const lost = current;
+    if (!lost) throw new Error('No model to reload after the GPU was lost. Load one again.');
+    if (isRestartable(engine)) await engine.restart();
+    const spec = { ...lost.spec, gpuLost: true };
+    const result = await Promise.race([engine.load(spec), crash.promise]);
+    current = { spec, label: lost.label, result };
+    emit({ type: 'backend-changed', result });
+    if (!carry) return null;
+    return Promise.race([
+      engine.generate({ statsIntervalMs, ...request, continueIds: carry.ids, maxTokens: carry.maxTokens }),
+      crash.promise,
+    ]);
+  }
+
   function controlFailed(error: unknown): void {
     emit({ type: 'control-failed', error: describeError(error) });
   }
 
   /** `dismissError` is false for the automatic reload after a crash and for a fallback, so the notice stays. */
-  async function load(spec: ModelSpec, label: string, dismissError: boolean): Promise<LoadOutcome> {
+  async function load(requested: ModelSpec, label: string, dismissError: boolean): Promise<LoadOutcome> {
+    const spec = gpuLost && requested.source.kind !== 'remote' ? { ...requested, gpuLost: true } : requested;
     if (live) await bridge.stop();
     // The newest load wins (the engine cancels the older one); a superseded load emits nothing more.
     loadAbort?.abort();

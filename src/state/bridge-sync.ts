@@ -24,6 +24,12 @@ export function applyBridgeEvent(store: AppStore, bridge: Pick<Bridge, 'load'>, 
       // A load that worked but could not be stored for offline use says so.
       if (event.result.notice) s.errorShown({ name: 'NotStoredOffline', message: event.result.notice });
       return;
+    case 'gpu-lost':
+      s.errorShown({ name: 'GpuLost', message: `${event.notice}. The answer goes on where it was.` });
+      return;
+    case 'backend-changed':
+      s.loadSucceeded(event.result);
+      return;
     case 'load-cancelled':
       s.loadCancelled();
       return;

@@ -16,6 +16,7 @@ import { GenerationControl } from './generation-control';
 import { GenerationClock } from './generation-stats';
 import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
+import { GpuLossWatch, isGpuLoss } from './gpu-loss';
 import { addWarmupAnswers, warmUpAnswers } from './warmup-answers';
 import { GeneratedIds } from './generated-ids';
 import { GrammarService } from './grammar/grammar-service';
@@ -56,6 +57,10 @@ export class Engine implements EngineApi {
   /** web-xgrammar for structured output, per loaded tokenizer. */
   private readonly grammar = new GrammarService();
   private requestCount = 0;
+  /** The device the loaded WebGPU model runs on; null on WASM. */
+  private gpuWatch: GpuLossWatch | null = null;
+  /** Set once a GPU device was lost: every later load in this worker stays on WASM. */
+  private gpuLost = false;
 
   private get state(): EngineState {
     if (this.loading) return 'loading';
@@ -63,7 +68,8 @@ export class Engine implements EngineApi {
     return this.loaded ? 'ready' : 'idle';
   }
 
-  async load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+  async load(requested: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+    const spec = this.gpuLost ? { ...requested, gpuLost: true } : requested;
     // The newest request wins: a user who picks another model mid-download means "load this instead". Loads run
     // one after another (each waits for the one before it to settle), and a load superseded before its turn never
     // starts, so any number of overlapping calls end with exactly the last one loaded, and no two loads ever
@@ -84,6 +90,7 @@ export class Engine implements EngineApi {
         throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
       }
       this.loaded = loaded;
+      this.gpuWatch = loaded.info.backend === 'webgpu' ? await GpuLossWatch.forOrt() : null;
       // Still "Warming up": a few discarded answers through the request path itself (see warmup-answers.ts).
       const answers = await warmUpAnswers({
         generate: async (r) => {
@@ -125,6 +132,7 @@ export class Engine implements EngineApi {
   private async unloadModel(): Promise<void> {
     const loaded = this.loaded;
     this.loaded = null;
+    this.gpuWatch = null;
     // The cache first: its tensors belong to the model's session.
     await this.kept.free();
     this.generatedIds.clear();
@@ -177,8 +185,11 @@ export class Engine implements EngineApi {
         speculation: this.speculation,
         speculative: options.speculative,
         constraint,
+        interrupt: this.gpuWatch?.lost,
+        isGpuLoss: async (error: unknown) => loaded.info.backend === 'webgpu' && isGpuLoss(error, this.gpuWatch),
       };
       const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);
+      if (result.gpuLost) return this.dropLostGpuModel(loaded);
       // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
       if (!result.keep || this.loaded !== loaded) return cache.dispose();
       if (valid.messages) this.generatedIds.remember(result.text, result.tokenIds);
@@ -188,6 +199,17 @@ export class Engine implements EngineApi {
     });
     this.active = active;
     return channel.stream;
+  }
+
+  /**
+   * The WebGPU device went away under a run. The model is unusable, and ORT's WebGPU state in this WASM instance
+   * with it (a WASM session created here afterwards still failed on the lost device's buffers), so the page
+   * starts a fresh worker and loads the model there on WASM (bridge.ts). Later loads in this worker stay off
+   * WebGPU too.
+   */
+  private async dropLostGpuModel(loaded: LoadedModel): Promise<void> {
+    this.gpuLost = true;
+    if (this.loaded === loaded) await this.unloadModel().catch(() => undefined);
   }
 
   async pause(): Promise<void> {
@@ -272,6 +294,11 @@ export class Engine implements EngineApi {
       valid.maxTokens,
       contextLength,
     );
+    if (valid.continueIds.length > 0) {
+      // The answer so far follows the prompt (the chat template's generation prompt included) and is prefilled.
+      prompt.promptIds = [...prompt.promptIds, ...valid.continueIds];
+      prompt.maxTokens = Math.max(1, Math.min(prompt.maxTokens, contextLength - prompt.promptIds.length));
+    }
     return { loaded, valid, options, prompt };
   }
 }

@@ -1,5 +1,6 @@
-import type { CacheUse, FinishReason, GenerationStats, StreamEvent } from '../protocol';
+import type { CacheUse, FinishReason, GenerationStats } from '../protocol';
 import { NgramDrafter } from './drafter';
+import { GPU_LOST_NOTICE } from './gpu-loss';
 import { EngineError, toEngineError } from './errors';
 import type { TokenConstraint } from './grammar/constraint';
 import type { EventChannel } from './event-channel';
@@ -38,6 +39,8 @@ export interface GenerationResult {
   keep: boolean;
   text: string;
   tokenIds: number[];
+  /** The run ended because the GPU device was lost: the model is unusable now. */
+  gpuLost: boolean;
 }
 
 export interface GenerationPlan {
@@ -52,6 +55,10 @@ export interface GenerationPlan {
   speculative: 'auto' | 'on' | 'off';
   /** Structured output: masks each row before sampling (speculation is off under a grammar). */
   constraint?: TokenConstraint | null;
+  /** Rejects when the GPU device is lost: each pass races it, so none hangs on a dead device. */
+  interrupt?: Promise<never>;
+  /** Whether a pass's failure was the GPU device going away: the run then ends with `GpuLost` and its ids. */
+  isGpuLoss?: (error: unknown) => Promise<boolean>;
 }
 
 /**
@@ -79,12 +86,14 @@ export async function runGeneration(
   counters: Counters,
   clock: GenerationClock,
 ): Promise<GenerationResult> {
-  const { cache, promptIds, use, maxTokens } = plan;
+  const { cache, promptIds, use, maxTokens, interrupt } = plan;
   const constraint = plan.constraint ?? null;
   const sampler = new Sampler(request);
   const decoder = new IncrementalDecoder((ids) =>
     loaded.tokenizer.decode(ids as number[], { skip_special_tokens: true, clean_up_tokenization_spaces: false }),
   );
+  // Going on with an answer: its text so far was streamed by the run before, so only what follows is new.
+  for (const id of request.continueIds) decoder.push(id);
   const matcher = new StopMatcher(request.stop);
   const policyInput = { temperature: request.temperature, speculative: plan.speculative };
   // Greedy only: with sampling the drafts would need the speculative-sampling acceptance rule.
@@ -118,7 +127,7 @@ export async function runGeneration(
   };
   const finish = (reason: FinishReason) => {
     channel.send({ type: 'done', reason, text, stats: stats(), tokenIds: [...emitted] });
-    return { keep: true, text, tokenIds: emitted };
+    return { keep: true, text, tokenIds: emitted, gpuLost: false };
   };
   /** One token through the plain path; returns the finish reason when it ends the run. */
   const take = (id: number, index: number): FinishReason | null => {
@@ -172,7 +181,8 @@ export async function runGeneration(
         if (control.stopped || channel.cancelled) return finish('stopped');
       }
       const passStarted = performance.now();
-      const rows = await cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
+      const pass = cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
+      const rows = await (interrupt ? Promise.race([pass, interrupt]) : pass);
       const passMs = performance.now() - passStarted;
       counters.forwardMs += passMs;
       counters.forwardPasses++;
@@ -213,11 +223,16 @@ export async function runGeneration(
     }
     return finish('length');
   } catch (error) {
+    if (await plan.isGpuLoss?.(error)) {
+      // Not the end of the answer: the page reloads the model on WASM and goes on from these ids.
+      channel.send({ type: 'error', name: 'GpuLost', message: GPU_LOST_NOTICE, tokenIds: [...emitted] });
+      return { keep: false, text, tokenIds: emitted, gpuLost: true };
+    }
     const named = isOutOfMemory(error)
       ? outOfMemoryError(loaded.info.backend, 'generating', loaded.info.modelId, loaded.info.dtype)
       : toEngineError(error, 'GenerationError', 'The model failed while generating');
-    channel.send({ type: 'error', name: named.name, message: named.message } satisfies StreamEvent);
-    return { keep: false, text, tokenIds: emitted };
+    channel.send({ type: 'error', name: named.name, message: named.message, tokenIds: [...emitted] });
+    return { keep: false, text, tokenIds: emitted, gpuLost: false };
   } finally {
     constraint?.dispose();
     channel.close();

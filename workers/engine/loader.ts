@@ -23,6 +23,7 @@ import { createModelFetch } from './model-files';
 import { resolveSource, type ResolvedSource } from './model-source';
 import { checkQuota } from './storage-quota';
 import { runWarmup } from './forward';
+import { GPU_LOST_REASON } from './gpu-loss';
 import { warmUpDecode } from './warmup';
 
 export interface LoadedModel {
@@ -233,8 +234,10 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const started = performance.now();
   const resolved = await resolveSource(spec.source, signal);
-  const choice = await chooseBackend(spec.backend ?? 'auto');
-  if (spec.backend === 'webgpu' && choice.backend !== 'webgpu') {
+  const choice = spec.gpuLost
+    ? { backend: 'wasm' as const, reason: GPU_LOST_REASON, adapter: null }
+    : await chooseBackend(spec.backend ?? 'auto');
+  if (spec.backend === 'webgpu' && !spec.gpuLost && choice.backend !== 'webgpu') {
     throw new EngineError(
       'WebGpuUnavailable',
       `WebGPU was requested but ${choice.reason}. Choose Auto or WASM to run on the CPU.`,

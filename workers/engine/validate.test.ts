@@ -63,3 +63,15 @@ describe('validateRequest bounds message text like the prompt', () => {
     ).toThrow(/at most 1000000 characters in all/);
   });
 });
+
+describe('validateRequest continueIds', () => {
+  const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+  it('accepts the ids of an answer to go on from, and defaults to none', () => {
+    expect(validateRequest(ask, 100).continueIds).toEqual([]);
+    expect(validateRequest({ ...ask, continueIds: [0, 5, 99] }, 100).continueIds).toEqual([0, 5, 99]);
+  });
+  it('refuses ids outside the vocabulary, by index', () => {
+    expect(() => validateRequest({ ...ask, continueIds: [1, 100] }, 100)).toThrow(/continueIds\[1\]/);
+    expect(() => validateRequest({ ...ask, continueIds: [1.5] }, 100)).toThrow(EngineError);
+  });
+});

@@ -25,6 +25,8 @@ export interface ValidatedRequest {
   statsIntervalMs: number;
   /** The chat template's `enable_thinking`; undefined keeps the template's default. */
   enableThinking: boolean | undefined;
+  /** The answer so far, to go on from (see GenerateRequest.continueIds); empty for a new answer. */
+  continueIds: number[];
 }
 
 function invalid(field: string, rule: string, got: unknown, hint: string): EngineError {
@@ -65,6 +67,29 @@ function topPIn(value: number | undefined): number {
  * Checks a request at the engine boundary. Every rejection names the field,
  * the limit and the fix, because the UI shows these messages verbatim.
  */
+function continueIdsIn(ids: unknown, vocabSize: number): number[] {
+  if (ids === undefined) return [];
+  if (!Array.isArray(ids) || ids.length > LIMITS.maxTokens) {
+    throw invalid(
+      'continueIds',
+      `a list of at most ${LIMITS.maxTokens} token ids`,
+      'another value',
+      'Send the ids a run emitted.',
+    );
+  }
+  for (const [i, id] of ids.entries()) {
+    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= vocabSize) {
+      throw invalid(
+        `continueIds[${i}]`,
+        `a token id from 0 to ${vocabSize - 1}`,
+        id,
+        'Send the ids this model emitted.',
+      );
+    }
+  }
+  return ids as number[];
+}
+
 export function validateRequest(request: GenerateRequest, vocabSize: number): ValidatedRequest {
   const { messages, prompt } = request;
   if ((messages === undefined) === (prompt === undefined)) {
@@ -149,6 +174,7 @@ export function validateRequest(request: GenerateRequest, vocabSize: number): Va
     messages,
     prompt,
     enableThinking: request.enableThinking,
+    continueIds: continueIdsIn(request.continueIds, vocabSize),
     maxTokens: numberIn(
       'maxTokens',
       request.maxTokens,
