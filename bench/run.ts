@@ -56,6 +56,12 @@ const maskModels = only === null || only === 'grammar' ? grammarModels(quick, lo
 // The real repo (SmolLM2-135M-Instruct) is GenAI-form without q8; the Optimum-form replica has all four WASM forms.
 const WASM_FORMS: DtypeForm[] = [
   ...(['fp32', 'fp16', 'q8', 'q4'] as const).map((dtype) => ({ replica: 'smollm2-135m-optimum', dtype })),
+  // The q4 file as shipped and unpacked to fp16, beside the default (auto: unpacked to fp32 where it fits).
+  ...(['off', 'fp16'] as const).map((q4Rewrite) => ({
+    replica: 'smollm2-135m-optimum',
+    dtype: 'q4' as const,
+    q4Rewrite,
+  })),
   ...(quick ? [] : (['fp32', 'q4'] as const).map((dtype) => ({ replica: 'smollm2-135m-genai', dtype }))),
 ];
 const GPU_FORMS: DtypeForm[] = (['fp32', 'fp16', 'q4', 'q4f16'] as const).map((dtype) => ({

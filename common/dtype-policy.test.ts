@@ -8,6 +8,8 @@ import {
   estimatePeakBytes,
   largestTensorBytes,
   memoryReason,
+  Q4_UNPACK_LIMIT_BYTES,
+  q4UnpacksOnWasm,
   WASM32_HEAP_BYTES,
 } from './dtype-policy';
 
@@ -27,13 +29,19 @@ const dtypes = (sizes: Partial<Record<Dtype, number>>) => Object.keys(sizes) as 
 const wasm = { backend: 'wasm', shaderF16: false } as const;
 
 describe('dtype policy', () => {
-  it('on WASM picks a fast form over the small q4 file (q4 measured 3.3–3.8× slower than fp32)', () => {
+  it('on WASM picks the fastest form; q4, unpacked at load, counts as fp32 speed', () => {
     const pick = chooseDtype(dtypes(SMOLLM2_135M), wasm, SMOLLM2_135M);
     expect(pick).toMatchObject({ ok: true, dtype: 'fp16' });
     if (pick.ok) expect(pick.reason).toBe('fp16 · fastest on this CPU for this model (measured)');
     // q8 decoded 1.4–1.9× faster than fp32 on the 135M-shaped replica.
     expect(chooseDtype(['q4', 'q8', 'fp32'], wasm)).toMatchObject({ ok: true, dtype: 'q8' });
-    expect(chooseDtype(['q4', 'fp32'], wasm)).toMatchObject({ ok: true, dtype: 'fp32' });
+    // Same speed as fp32 once unpacked: the smaller download wins.
+    expect(chooseDtype(['fp32', 'q4'], wasm, { fp32: 654 * MB, q4: 200 * MB })).toMatchObject({
+      ok: true,
+      dtype: 'q4',
+    });
+    // q4f16 and bnb4 are not unpacked to fp32 speed: fp32 stays ahead of them.
+    expect(chooseDtype(['q4f16', 'bnb4', 'fp32'], wasm)).toMatchObject({ ok: true, dtype: 'fp32' });
   });
 
   it('falls back to the slow form only when nothing faster exists', () => {
@@ -68,8 +76,8 @@ describe('dtype policy', () => {
   it('chooses a smaller dtype when the fastest does not fit, and says so', () => {
     const pick = chooseDtype(dtypes(SMOLLM2_360M), wasm, SMOLLM2_360M);
     expect(pick).toMatchObject({ ok: true, dtype: 'fp16' });
-    const onlyBig = chooseDtype(['fp32', 'q4'], wasm, { fp32: 2500 * MB, q4: 470 * MB });
-    expect(onlyBig).toMatchObject({ ok: true, dtype: 'q4' });
+    const onlyBig = chooseDtype(['fp32', 'bnb4'], wasm, { fp32: 2500 * MB, bnb4: 470 * MB });
+    expect(onlyBig).toMatchObject({ ok: true, dtype: 'bnb4' });
     if (onlyBig.ok) expect(onlyBig.reason).toContain('fp32 would be faster but does not fit in memory');
   });
 
@@ -81,6 +89,18 @@ describe('dtype policy', () => {
     expect(chooseDtype(dtypes(LLAMA_1B), wasm, LLAMA_1B)).toMatchObject({ ok: true, dtype: 'q8' });
     const large = { fp16: 1900 * MB, q8: 950 * MB };
     expect(chooseDtype(dtypes(large), wasm, large)).toMatchObject({ ok: true, dtype: 'fp16' });
+  });
+
+  it('counts q4 at fp32 speed on WASM only where the engine can unpack it', () => {
+    // Qwen2.5-0.5B's q4 (786 MB) unpacks (about 1.6 GB); Llama-3.2-1B's (1.66 GB) would pass the limit.
+    expect(q4UnpacksOnWasm(786 * MB)).toBe(true);
+    expect(q4UnpacksOnWasm(1660 * MB)).toBe(false);
+    expect(q4UnpacksOnWasm(Q4_UNPACK_LIMIT_BYTES / 2 + 1)).toBe(false);
+    const qwen05 = { fp32: 1990 * MB, q4: 786 * MB };
+    expect(chooseDtype(dtypes(qwen05), wasm, qwen05)).toMatchObject({ ok: true, dtype: 'q4' });
+    // Llama-3.2-1B without its q8 family: fp32 and fp16 do not fit and q4 would run as shipped (7× fp32's time).
+    const { q8: _q8, ...noQ8 } = LLAMA_1B;
+    expect(chooseDtype(dtypes(noQ8), wasm, noQ8)).toMatchObject({ ok: true, dtype: 'q4f16' });
   });
 
   it('refuses, naming the numbers, when no file fits', () => {

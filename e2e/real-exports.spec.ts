@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { expect, test, type Page } from '@playwright/test';
 import type { Dtype, GenerateRequest } from '../workers/protocol';
+import { onnx } from '../scripts/models/onnx-builder';
 import { REPLICA_SPECS } from '../scripts/models/specs';
 import { load, openHarness, run } from './support/engine-harness';
 import { HUB_ORIGIN } from './support/ports';
-import { hubSpec } from './support/pwa-helpers';
+import { hubSpec, MODEL_CACHE, modelCacheUrls } from './support/pwa-helpers';
 
 /**
  * User story: someone loads a real Hub model — SmolLM2, Qwen2.5, Qwen3, Llama 3.2 — in
@@ -90,6 +92,61 @@ for (const [repo, dtype, form] of WASM_CASES) {
   });
 }
 
+/** MatMulNBits nodes in a replica file, decoded in Node. */
+const nbitsNodes = (repo: string, file: string) =>
+  (onnx.ModelProto.decode(readFileSync(join(folderOf(repo), file))).graph?.node ?? []).filter(
+    (n) => n.opType === 'MatMulNBits',
+  ).length;
+
+for (const [repo, form] of [
+  [SMOL, 'GenAI'],
+  [QWEN25, 'Optimum'],
+] as const) {
+  test(`${repo} q4 on WASM (${form}): MatMulNBits unpacked at load, the same 64 greedy ids as the file as shipped`, async ({
+    page,
+  }) => {
+    test.skip(onWebGpu(), 'WASM case: WebGPU has a 4-bit kernel and is never rewritten');
+    const spec = { ...hubSpec(repo), dtype: 'q4' as const, backend: 'wasm' as const };
+    const request: GenerateRequest = { prompt: 'Rewrite this paragraph, please.', maxTokens: 64, temperature: 0 };
+    const shipped = await load(page, { ...spec, q4Rewrite: 'off' });
+    expect(shipped.q4Rewrite).toBeUndefined();
+    expect(shipped.dtypeReason).not.toMatch(/unpacked/);
+    const reference = await run(page, request);
+    expect(reference.ids).toHaveLength(64);
+    expect(new Set(reference.ids).size).toBeGreaterThan(2);
+
+    const file = 'onnx/model_q4.onnx';
+    for (const dense of ['fp32', 'fp16'] as const) {
+      const info = await load(page, { ...spec, ...(dense === 'fp16' && { q4Rewrite: dense }) });
+      // The default (auto) is fp32 when it fits; every MatMulNBits became a MatMul, from the cache, nothing downloaded.
+      expect(info.q4Rewrite).toMatchObject({ dense, nodes: nbitsNodes(repo, file), kept: [] });
+      expect(info.q4Rewrite?.denseBytes).toBeGreaterThan(info.q4Rewrite?.packedBytes ?? Infinity);
+      expect(info.dtypeReason).toContain(`4-bit weights unpacked to ${dense} at load`);
+      expect(info.fromCache).toBe(true);
+      const ours = await run(page, request);
+      expect(ours.error).toBeNull();
+      expect(ours.ids).toEqual(reference.ids);
+    }
+
+    // The cache keeps the file exactly as downloaded: its bytes are the replica's.
+    const url = (await modelCacheUrls(page)).find((u) => u.includes(repo) && u.endsWith(file));
+    expect(url).toBeTruthy();
+    const cachedSha = await page.evaluate(
+      async ({ name, key }) => {
+        const hit = await (await caches.open(name)).match(key);
+        const digest = await crypto.subtle.digest('SHA-256', await hit!.arrayBuffer());
+        return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      },
+      { name: MODEL_CACHE, key: url! },
+    );
+    expect(cachedSha).toBe(
+      createHash('sha256')
+        .update(readFileSync(join(folderOf(repo), file)))
+        .digest('hex'),
+    );
+  });
+}
+
 const WEBGPU_CASES: [string, Dtype][] = [
   [SMOL, 'q4'],
   [QWEN25, 'fp32'],
@@ -97,7 +154,8 @@ const WEBGPU_CASES: [string, Dtype][] = [
 for (const [repo, dtype] of WEBGPU_CASES) {
   test(`${repo} ${dtype} on WebGPU: greedy ids equal transformers.js generate() @webgpu`, async ({ page }) => {
     test.skip(!onWebGpu(), 'WebGPU case');
-    await greedyMatchesPeer(page, repo, dtype, 6);
+    const info = await greedyMatchesPeer(page, repo, dtype, 6);
+    expect(info.q4Rewrite).toBeUndefined();
   });
 }
 

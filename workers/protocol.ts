@@ -42,6 +42,30 @@ export interface ModelSpec {
    * WebGPU for a site after repeated losses). The page sets it on every load after a loss.
    */
   gpuLost?: boolean;
+  /**
+   * q4 files on WASM: ONNX Runtime's WASM build has no 4-bit kernel, so it dequantizes every MatMulNBits weight
+   * on every call. The engine rewrites those nodes once, at load, into MatMul over dense weights: `fp32` is
+   * bit-exact with ORT's own dequantization and the fastest, `fp16` takes half its memory, `auto` (the default)
+   * takes fp32 where the unpacked model fits (< 1.9 GiB) and fp16 otherwise; `off` loads the file as shipped. The
+   * cached file is never changed. WebGPU has a 4-bit kernel: nothing is rewritten there.
+   */
+  q4Rewrite?: Q4RewriteMode;
+}
+
+export type Q4RewriteMode = 'auto' | 'fp16' | 'fp32' | 'off';
+
+/** What the q4 rewrite did at load (LoadResult.q4Rewrite). */
+export interface Q4RewriteInfo {
+  dense: 'fp16' | 'fp32';
+  /** MatMulNBits nodes rewritten into MatMul. */
+  nodes: number;
+  /** Nodes left as shipped, each with why. */
+  kept: string[];
+  /** Bytes of dense weights added, and of packed weights and scales removed. */
+  denseBytes: number;
+  packedBytes: number;
+  /** Time spent rewriting, ms (part of stepsMs.session). */
+  ms: number;
 }
 
 export type LoadPhase = 'download' | 'cache' | 'compile' | 'warmup' | 'ready';
@@ -116,6 +140,8 @@ export interface LoadResult {
   files: string[];
   /** Something the user should know about a load that worked, e.g. it could not be stored for offline use. */
   notice?: string;
+  /** Set when a q4 file's weights were unpacked at load (see ModelSpec.q4Rewrite). */
+  q4Rewrite?: Q4RewriteInfo;
 }
 
 export interface ChatMessage {

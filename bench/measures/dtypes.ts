@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DTYPE_SUFFIX } from '../../workers/engine/backend';
-import type { Dtype, GenerateRequest, ModelSpec } from '../../workers/protocol';
+import type { Dtype, GenerateRequest, ModelSpec, Q4RewriteMode } from '../../workers/protocol';
 import { newContext, rendererRssBytes } from '../browser';
 import { loadModel, openHarness, runOurs } from '../harness';
 import { MODELS_DIR } from '../models';
@@ -14,6 +14,8 @@ export interface DtypeForm {
   /** The replica folder in bench/models, e.g. `smollm2-135m-optimum`. */
   replica: string;
   dtype: Dtype;
+  /** q4 on WASM: how the engine unpacks the 4-bit weights at load (unset: its default). */
+  q4Rewrite?: Q4RewriteMode;
 }
 
 export interface DtypeMeasure {
@@ -22,6 +24,12 @@ export interface DtypeMeasure {
   threads: number;
   replica: string;
   dtype: Dtype;
+  q4Rewrite?: Q4RewriteMode;
+  /** What the load reported: MatMulNBits nodes unpacked and the ms it took (0 and NaN when none). */
+  rewrittenNodes: number;
+  rewriteMs: number;
+  /** The dense type the weights were unpacked to (auto picks fp32 where it fits). */
+  rewriteDense?: 'fp16' | 'fp32';
   /** Weight bytes on disk (the .onnx file plus any external data). */
   fileBytes: number;
   /** The WebGPU adapter is SwiftShader (a CPU rasterizer): its speeds say nothing about a GPU. */
@@ -109,6 +117,9 @@ export async function runDtypes(
         threads: config.threads ?? 1,
         replica: form.replica,
         dtype: form.dtype,
+        ...(form.q4Rewrite && { q4Rewrite: form.q4Rewrite }),
+        rewrittenNodes: 0,
+        rewriteMs: NaN,
         fileBytes: fileBytes(form.replica, form.dtype),
         swiftShader: false,
         error: null,
@@ -130,6 +141,7 @@ export async function runDtypes(
         dtype: form.dtype,
         backend: config.backend,
         ...(config.threads ? { threads: config.threads } : {}),
+        ...(form.q4Rewrite && { q4Rewrite: form.q4Rewrite }),
       };
       try {
         const { value, peakBytes } = await peakGrowth(async () => {
@@ -141,8 +153,13 @@ export async function runDtypes(
         measure.peakBytes = peakBytes;
         measure.threads = value.result.threads;
         measure.swiftShader = /swiftshader/i.test(JSON.stringify(value.result.adapter ?? ''));
+        measure.rewrittenNodes = value.result.q4Rewrite?.nodes ?? 0;
+        measure.rewriteMs = value.result.q4Rewrite?.ms ?? NaN;
+        if (value.result.q4Rewrite) measure.rewriteDense = value.result.q4Rewrite.dense;
         loaded.push({ form, page, measure });
-        log(`${config.name} ${form.replica} ${form.dtype}: loaded in ${value.wallMs.toFixed(0)} ms`);
+        log(
+          `${config.name} ${form.replica} ${form.dtype}${form.q4Rewrite ? ` (${form.q4Rewrite})` : ''}: loaded in ${value.wallMs.toFixed(0)} ms`,
+        );
       } catch (error) {
         measure.error = error instanceof Error ? error.message.split('\n')[0]! : String(error);
         log(`${config.name} ${form.replica} ${form.dtype}: ${measure.error}`);

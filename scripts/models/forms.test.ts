@@ -10,7 +10,7 @@ import { AutoModelForCausalLM, AutoTokenizer, type Tensor } from '@huggingface/t
 import type { onnx as OnnxTypes } from 'onnx-proto';
 import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { halfToFloat } from './float16';
+import { halfToFloat } from '../../common/float16';
 import { DataType, MS_DOMAIN, onnx } from './onnx-builder';
 import { findSpec } from './specs';
 import { generateIntoTemp, hashTree, removeDir, useLocalModels } from './test-support';

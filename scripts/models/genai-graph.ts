@@ -15,7 +15,7 @@
  *
  * Input/output names and symbols are the Optimum ones, which transformers.js feeds.
  */
-import { toFloat16 } from './float16';
+import { toFloat16 } from '../../common/float16';
 import { DataType, GraphBuilder, MS_DOMAIN, attr } from './onnx-builder';
 import { WeightEmitter, computeType } from './quantize';
 import type { LlamaGraphOptions } from './llama-graph';

@@ -7,7 +7,7 @@
  */
 import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import { toFloat16 } from './float16';
+import { toFloat16 } from '../../common/float16';
 
 export const { onnx } = onnxProto;
 export type AttributeProto = OnnxTypes.IAttributeProto;

@@ -17,7 +17,7 @@
  * - `bnb4`  (`model_bnb4.onnx`): `com.microsoft.MatMulBnb4`, NF4, block 64, float32
  *   absmax, as ORT's MatMulBnb4Quantizer writes it; the embedding stays float.
  */
-import { toFloat16 } from './float16';
+import { toFloat16 } from '../../common/float16';
 import { DataType, attr, type FloatType, type GraphBuilder } from './onnx-builder';
 
 export type Precision = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';

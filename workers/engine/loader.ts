@@ -7,7 +7,7 @@ import {
 } from '@huggingface/transformers';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import type { LocalBackend, Dtype, FileProgress, LoadPhase, LoadProgress, LoadResult, ModelSpec } from '../protocol';
+import type { LocalBackend, Dtype, LoadProgress, LoadResult, ModelSpec, Q4RewriteInfo } from '../protocol';
 import {
   adapterBufferLimit,
   checkExplicitDtype,
@@ -25,6 +25,9 @@ import { checkQuota } from './storage-quota';
 import { runWarmup } from './forward';
 import { GPU_LOST_REASON } from './gpu-loss';
 import { warmUpDecode } from './warmup';
+import { ProgressTracker } from './progress-tracker';
+import type { DenseType } from './q4-rewrite/dequantize';
+import { rewritingFetch } from './q4-rewrite/rewriting-fetch';
 
 export interface LoadedModel {
   model: PreTrainedModel;
@@ -55,62 +58,6 @@ function configureRuntime(threads: number): number {
   env.allowRemoteModels = true;
   runtimeThreads = threads;
   return threads;
-}
-
-class ProgressTracker {
-  private readonly files = new Map<string, FileProgress>();
-  private phase: LoadPhase = 'download';
-  private readonly started = performance.now();
-
-  constructor(
-    private readonly emit: (progress: LoadProgress) => void,
-    expected: Map<string, number>,
-  ) {
-    for (const [file, total] of expected)
-      this.files.set(file, { file, loaded: 0, total, fromCache: false, done: false });
-  }
-
-  file(progress: FileProgress): void {
-    const known = this.files.get(progress.file);
-    this.files.set(progress.file, { ...progress, total: progress.total ?? known?.total ?? null });
-    if (
-      progress.fromCache &&
-      this.phase === 'download' &&
-      [...this.files.values()].every((f) => f.fromCache || f.done)
-    ) {
-      this.phase = 'cache';
-    }
-    this.send();
-  }
-
-  setPhase(phase: LoadPhase): void {
-    this.phase = phase;
-    this.send();
-  }
-
-  get fromCache(): boolean {
-    return [...this.files.values()].every((f) => f.fromCache);
-  }
-
-  get fileNames(): string[] {
-    return [...this.files.values()].filter((f) => f.done).map((f) => f.file);
-  }
-
-  get bytes(): number {
-    return [...this.files.values()].reduce((n, f) => n + f.loaded, 0);
-  }
-
-  private send(): void {
-    const files = [...this.files.values()];
-    const unknown = files.some((f) => f.total === null);
-    this.emit({
-      phase: this.phase,
-      files,
-      loaded: files.reduce((n, f) => n + f.loaded, 0),
-      total: unknown ? null : files.reduce((n, f) => n + (f.total ?? 0), 0),
-      elapsedMs: performance.now() - this.started,
-    });
-  }
 }
 
 function numberFrom(config: Record<string, unknown>, ...keys: string[]): number | null {
@@ -204,12 +151,14 @@ async function loadOn(
   resolved: ResolvedSource,
   tracker: ProgressTracker,
   signal: AbortSignal,
-  steps?: { tokenizer: number; session: number },
+  steps: { tokenizer: number; session: number } | undefined,
+  rewrite: { dense: DenseType | 'auto'; onDone: (info: Q4RewriteInfo) => void } | null,
 ): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   env.remoteHost = resolved.remoteHost;
   env.remotePathTemplate = resolved.remotePathTemplate;
-  env.fetch = createModelFetch(resolved.files, { signal, onProgress: (p) => tracker.file(p) });
   const onnxFile = `onnx/model${DTYPE_SUFFIX[dtype]}.onnx`;
+  const files = createModelFetch(resolved.files, { signal, onProgress: (p) => tracker.file(p) });
+  env.fetch = rewrite ? rewritingFetch(files, resolved.files.baseUrl + onnxFile, rewrite.dense, rewrite.onDone) : files;
   await requireFiles(resolved, ['config.json', 'tokenizer_config.json', 'tokenizer.json', onnxFile]);
   try {
     const t0 = performance.now();
@@ -278,12 +227,21 @@ export async function loadModel(
   const tracker = new ProgressTracker(onProgress, expected);
   tracker.setPhase('download');
 
+  // q4 on WASM: unpack the 4-bit weights once at load (ORT's WASM build would unpack them on every call).
+  let q4Rewrite: Q4RewriteInfo | undefined;
+  const rewriteFor = (onBackend: LocalBackend, form: Dtype) => {
+    const mode = spec.q4Rewrite ?? 'auto';
+    if (onBackend !== 'wasm' || (form !== 'q4' && form !== 'q4f16') || mode === 'off') return null;
+    q4Rewrite = undefined;
+    return { dense: mode, onDone: (info: Q4RewriteInfo) => (q4Rewrite = info) };
+  };
+
   let reason = choice.reason;
   let fellBack = false;
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
   let first: typeof loaded | null = null;
   try {
-    first = await loadOn(backend, dtype, resolved, tracker, signal, steps);
+    first = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype));
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
     const firstRun = performance.now();
     await runWarmup(first.model);
@@ -301,7 +259,7 @@ export async function loadModel(
     ({ dtype, reason: dtypeReason } = pickDtype('wasm'));
     reason = `WebGPU failed (${why.slice(0, 200)}), fell back to WASM`;
     fellBack = true;
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal, steps);
+    loaded = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype));
     tracker.setPhase('warmup');
     await runWarmup(loaded.model);
   }
@@ -320,6 +278,8 @@ export async function loadModel(
     numberFrom(config, 'max_position_embeddings', 'n_positions', 'max_sequence_length') ??
     (tokenizerMax && Number.isFinite(tokenizerMax) ? tokenizerMax : 2048);
   const typewriter = config.typewriter as { randomWeights?: boolean } | undefined;
+  const rewrite = q4Rewrite as Q4RewriteInfo | undefined;
+  if (rewrite && rewrite.nodes > 0) dtypeReason += ` · 4-bit weights unpacked to ${rewrite.dense} at load`;
   const info: LoadResult & { backend: LocalBackend; dtype: Dtype } = {
     modelId: resolved.displayId,
     backend,
@@ -346,6 +306,7 @@ export async function loadModel(
     stepsMs: steps,
     files: tracker.fileNames,
     ...(resolved.files.uncached && { notice: resolved.files.uncached }),
+    ...(rewrite && { q4Rewrite: rewrite }),
   };
   tracker.setPhase('ready');
   const cacheKey = resolved.files.cacheable ? (splitCacheUrl(`${resolved.files.baseUrl}x`)?.key ?? null) : null;

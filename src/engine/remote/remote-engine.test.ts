@@ -134,14 +134,19 @@ describe('RemoteEngine', () => {
     expect((await reader.read()).value?.type).toBe('start');
     expect((await reader.read()).value).toMatchObject({ type: 'token', text: 'a' });
     await engine.pause();
-    expect((await reader.read()).value?.type).toBe('paused');
+    // A periodic stats event may come first (it carries no text); the next event that does is `paused`.
+    let event = (await reader.read()).value;
+    while (event?.type === 'stats') event = (await reader.read()).value;
+    expect(event?.type).toBe('paused');
     expect((await engine.status()).state).toBe('paused');
     const readsWhenPaused = server.state.reads;
     const next = reader.read();
     await new Promise((r) => setTimeout(r, 30));
     expect(server.state.reads).toBe(readsWhenPaused);
     await engine.resume();
-    expect((await next).value?.type).toBe('resumed');
+    event = (await next).value;
+    while (event?.type === 'stats') event = (await reader.read()).value;
+    expect(event?.type).toBe('resumed');
     const rest: StreamEvent[] = [];
     for (let r = await reader.read(); !r.done; r = await reader.read()) rest.push(r.value);
     expect(rest.at(-1)).toMatchObject({ type: 'done', text: 'abc' });
