@@ -52,8 +52,6 @@ export interface RewriteResult {
 
 const MS_DOMAIN = 'com.microsoft';
 
-/** The most the unpacked model may take (shared with the dtype policy, which must know what will be unpacked). */
-export const MAX_MODEL_BYTES = Q4_UNPACK_LIMIT_BYTES;
 const CAST_TO = { fp16: DATA_TYPE.float16, fp32: DATA_TYPE.float } as const;
 
 function floatsOf(t: TensorFields): Float32Array | null {
@@ -168,10 +166,15 @@ export function rewriteMatMulNBits(
   const graph = [...fieldsOf(model, graphField.value, graphField.end)];
 
   const initializers = new Map<string, Field>();
+  const nameOf = new Map<Field, string>();
   const uses = new Map<string, number>();
   const targets: { field: Field; node: NodeFields }[] = [];
   for (const f of graph) {
-    if (f.no === GRAPH.initializer) initializers.set(tensorName(model, f), f);
+    if (f.no === GRAPH.initializer) {
+      const name = tensorName(model, f);
+      initializers.set(name, f);
+      nameOf.set(f, name);
+    }
     if (f.no !== GRAPH.node) continue;
     const { opType, inputs } = readNodeInputs(model, f);
     for (const input of inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
@@ -212,7 +215,7 @@ export function rewriteMatMulNBits(
       (n, p) => n + p.plan.weight.K * p.plan.weight.N * (typeOf(p.plan, dense) === 'fp16' ? 2 : 4),
       model.byteLength - packedBytes,
     );
-  const limit = options.maxModelBytes ?? MAX_MODEL_BYTES;
+  const limit = options.maxModelBytes ?? Q4_UNPACK_LIMIT_BYTES;
   const candidates: DenseType[] = requested === 'auto' ? ['fp32', 'fp16'] : [requested];
   const dense = candidates.find((d) => unpackedWith(d) <= limit);
   if (!dense) {
@@ -245,7 +248,7 @@ export function rewriteMatMulNBits(
   for (const f of graph) {
     const nodes = replaced.get(f);
     if (nodes) for (const n of nodes) out.message(GRAPH.node, n);
-    else if (f.no === GRAPH.initializer && dropped.has(tensorName(model, f))) report.packedBytes += f.end - f.start;
+    else if (f.no === GRAPH.initializer && dropped.has(nameOf.get(f) ?? '')) report.packedBytes += f.end - f.start;
     else if (f.no === GRAPH.input && dropped.has(valueInfoName(model, f))) continue;
     else out.raw(model.subarray(f.start, f.end));
   }
