@@ -33,11 +33,11 @@ async function tokenizer() {
   return AutoTokenizer.from_pretrained('qwen3-think-tiny');
 }
 
-async function loadThinkModel(page: Page) {
+async function loadThinkModel(page: Page, maxTokens = 100) {
   await openApp(page);
   const settings = await openSettings(page);
   await settings.getByLabel('Temperature', { exact: true }).fill('0');
-  await settings.getByLabel('Max tokens', { exact: true }).fill('100');
+  await settings.getByLabel('Max tokens', { exact: true }).fill(String(maxTokens));
   await settings.getByLabel('Model host').fill(HUB_ORIGIN);
   await settings.getByLabel('Any Hub model id').fill(REPO);
   await settings.getByRole('button', { name: 'Load this model (size unknown)' }).click();
@@ -45,6 +45,11 @@ async function loadThinkModel(page: Page) {
   await expect(page.getByLabel('Model status')).not.toContainText('Loading');
   return settings;
 }
+
+const readFrames = (page: Page) =>
+  page.evaluate(
+    () => (window as unknown as { __frames: { thinking: string | null; done: boolean; answer: string }[] }).__frames,
+  );
 
 const entries = (page: Page) =>
   page.evaluate(
@@ -106,11 +111,10 @@ test('Qwen3 thinking streams into a collapsed Thinking section, apart from the a
   expect(thought.length).toBeGreaterThan(10);
   expect(answer.length).toBeGreaterThan(10);
 
-  // It streamed: frames showed the section open, with thinking text and no answer yet, before it closed.
-  const frames = await page.evaluate(
-    () => (window as unknown as { __frames: { thinking: string | null; done: boolean; answer: string }[] }).__frames,
-  );
-  expect(frames.some((f) => f.thinking && f.thinking.length > 0 && !f.done && f.answer === '')).toBe(true);
+  // No live frame put a think tag into the answer. (Whether a frame caught the thinking before it closed
+  // depends on the token rate against the store's batching; the next test checks that state deterministically.)
+  const frames = await readFrames(page);
+  expect(frames.length).toBeGreaterThan(0);
   expect(frames.every((f) => !/think>|<think/.test(f.answer))).toBe(true);
 
   // Finished: collapsed, named "Thinking", holding the thinking; the answer holds only the answer.
@@ -148,6 +152,40 @@ test('Qwen3 thinking streams into a collapsed Thinking section, apart from the a
   expect(second.stats?.promptTokens).toBe(reference.length);
   expect(second.stats?.reusedTokens).toBe(first.stats?.promptTokens);
   expect(second.stats?.reuseMiss).toBe('prompt-changed');
+});
+
+test('While Qwen3 is still thinking, the section holds the thinking so far and the answer is empty', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  // 20 tokens end the reply inside the thinking (it closes at position 40), so the last live frame is
+  // the mid-thinking state at any token rate: a batch cannot carry the stream past it.
+  await loadThinkModel(page, 20);
+  await closeSettings(page);
+  await recordFrames(page);
+  await send(page, 'Hello');
+  const entry = await answered(page, 1);
+  expect(entry.reason).toBe('length');
+  expect(entry.tokenIds).toHaveLength(20);
+  expect(entry.tokenIds?.[0]).toBe(THINK);
+  expect(entry.tokenIds).not.toContain(END_THINK);
+
+  const frames = await readFrames(page);
+  const live = frames.filter((f) => f.thinking !== null);
+  expect(live.length).toBeGreaterThan(0);
+  const last = live.at(-1);
+  expect(last?.done).toBe(false);
+  expect(last?.answer).toBe('');
+  // What the section held is the decoded thinking: the reply's text after <think>.
+  const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
+  expect(norm(last?.thinking ?? '')).toBe(norm(entry.content.slice('<think>'.length)));
+  expect(norm(last?.thinking ?? '').length).toBeGreaterThan(10);
+  // The finished message keeps it in the Thinking section, marked unfinished, and shows no answer text from it.
+  const message = assistantMessages(page).first();
+  const section = message.getByRole('group', { name: 'Thinking' });
+  await expect(section).toHaveCount(1);
+  expect(norm((await section.textContent()) ?? '')).toBe(norm(`Thinking (unfinished)${last?.thinking ?? ''}`));
+  expect(norm(await answerText(message))).not.toContain(norm(last?.thinking ?? '').slice(0, 20));
 });
 
 test('Thinking off passes enable_thinking: false, so Qwen3 answers with no thinking section', async ({ page }) => {
