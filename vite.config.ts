@@ -1,4 +1,5 @@
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { defineConfig } from 'vitest/config';
 import { cspPlugin } from './scripts/csp-plugin';
@@ -10,6 +11,22 @@ const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'cross-origin',
   // Public static files: a sandboxed embed (opaque origin) fetches its module scripts with CORS.
   'Access-Control-Allow-Origin': '*',
+};
+
+/**
+ * `vite preview` (npm start, the e2e suite) answers as the README's Deploying section asks of a static
+ * host: Vite's content-hashed /assets/ never change. A returning visitor then gets ORT's 27 MB wasm
+ * from the HTTP cache, and V8 its compiled code from the code cache (sirv alone sends no-cache, so
+ * every page revalidated it, unlike a real deploy).
+ */
+const immutableAssets: Plugin = {
+  name: 'typewriter-immutable-assets',
+  configurePreviewServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url?.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      next();
+    });
+  },
 };
 
 /**
@@ -58,7 +75,7 @@ const pwa = VitePWA({
 export default defineConfig({
   // 'mpa' answers missing files with 404; 'spa' would answer index.html, which transformers.js would parse as a model file.
   appType: 'mpa',
-  plugins: [react(), pwa, cspPlugin()],
+  plugins: [react(), pwa, cspPlugin(), immutableAssets],
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2048 },

@@ -1,5 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHROMIUM_PATH, QUIET_FLAGS, ROOT_FLAGS, WEBGPU_FLAGS } from '../e2e/support/chromium';
 
 /** measureUserAgentSpecificMemory otherwise waits for the next natural GC (up to 20 s). */
@@ -11,9 +13,49 @@ export type BrowserKind = 'wasm' | 'webgpu';
  * Two launches of the same Chromium binary: one without WebGPU flags (no adapter, so the
  * real UI's `auto` picks WASM as it would for a user without a GPU) and one with SwiftShader.
  */
+const launchArgs = (kind: BrowserKind) => [
+  ...QUIET_FLAGS,
+  ...ROOT_FLAGS,
+  ...EAGER_MEMORY,
+  ...(kind === 'webgpu' ? WEBGPU_FLAGS : []),
+];
+
 export async function launch(kind: BrowserKind): Promise<Browser> {
-  const args = [...QUIET_FLAGS, ...ROOT_FLAGS, ...EAGER_MEMORY, ...(kind === 'webgpu' ? WEBGPU_FLAGS : [])];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: launchArgs(kind) });
+}
+
+export interface Profile {
+  context: BrowserContext;
+  /** The profile's browser, for browser-level CDP (renderer CPU time). */
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * A new on-disk Chromium profile, as a returning user has. A Playwright context is off the record,
+ * and Chrome keeps no code cache there: every page compiles ORT's 27 MB wasm from scratch (~11 s of
+ * TurboFan CPU in the background, traced), so a "second visit" in one measures a first visit again.
+ * In a profile the second visit deserializes the compiled module (traced: ~1.2 s of TurboFan left).
+ * Empty caches when created; service workers blocked, as in `newContext`.
+ */
+export async function launchProfile(kind: BrowserKind, baseURL: string): Promise<Profile> {
+  const dir = mkdtempSync(join(tmpdir(), 'tw-bench-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM_PATH,
+    args: launchArgs(kind),
+    baseURL,
+    serviceWorkers: 'block',
+  });
+  const browser = context.browser();
+  if (!browser) throw new Error('a persistent Chromium context has no browser handle');
+  return {
+    context,
+    browser,
+    close: async () => {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A fresh context has an empty HTTP cache; service workers are blocked so they never answer model requests. */

@@ -16,6 +16,7 @@ const f = (v: number | null | undefined, d = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d);
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const range = (xs: number[]) => (xs.length ? `${f(Math.min(...xs))}–${f(Math.max(...xs))}` : '—');
+const range2 = (xs: number[]) => (xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}` : '—');
 
 export function renderPageReport(r: PageResults): string {
   const lines = [
@@ -38,19 +39,28 @@ export function renderPageReport(r: PageResults): string {
         `| ${e.model} | ${e.tokens} | ${e.threads} | ${range(e.uiRuns)} | ${range(e.rawRuns)} | ${f(e.efficiency, 2)} |`,
     ),
     '',
-    `## Answers 1–5 decode tok/s (${r.warmup.tokens} tokens each)`,
+    `## Answers 1–5 decode tok/s (${r.warmup.tokens} tokens each, ${r.warmup.rounds.length} rounds)`,
     '',
-    'Greedy, speculation off, no KV kept between answers: five comparable requests (same prompt, same length).',
+    'Greedy, speculation off, no KV kept between answers: five comparable requests (same prompt, same length). ' +
+      'Each round is a new on-disk profile: a cold visit (empty HTTP and code caches), then a second visit ' +
+      "(ORT's wasm from the HTTP cache and its compiled code from V8's code cache, as for a returning user).",
     '',
-    '| visit | load ms (warm-up ms, passes) | answers 1–5 tok/s | tokens each | first ÷ fifth |',
-    '| --- | --- | --- | --- | --- |',
     ...(['cold', 'secondVisit'] as const).map((k) => {
-      const v = r.warmup[k];
-      return (
-        `| ${k === 'cold' ? 'cold' : 'second visit'} | ${f(v.loadMs, 0)} (${f(v.warmupMs, 0)}, ${f(v.warmupPasses, 0)}) | ` +
-        `${v.answers.map((a) => f(a, 0)).join(', ')} | ${v.answerTokens.join(', ')} | ${f(v.firstOverFifth, 2)} |`
-      );
+      const ratios = r.warmup.rounds.map((round) => round[k].firstOverFifth);
+      return `- ${k === 'cold' ? 'cold' : 'second visit'}: first ÷ fifth median **${f(median(ratios), 2)}** (${range2(ratios)})`;
     }),
+    '',
+    '| round | visit | load ms (warm-up ms, passes) | answers 1–5 tok/s | CPU ms/token 1–5 | first ÷ fifth |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.warmup.rounds.flatMap((round, i) =>
+      (['cold', 'secondVisit'] as const).map((k) => {
+        const v = round[k];
+        return (
+          `| ${i + 1} | ${k === 'cold' ? 'cold' : 'second visit'} | ${f(v.loadMs, 0)} (${f(v.warmupMs, 0)}, ${f(v.warmupPasses, 0)}) | ` +
+          `${v.answers.map((a) => f(a, 0)).join(', ')} | ${v.cpuMsPerToken.map((a) => f(a, 2)).join(', ')} | ${f(v.firstOverFifth, 2)} |`
+        );
+      }),
+    ),
     '',
     '## Main thread per token (real UI, 2,000 tokens)',
     '',
@@ -67,8 +77,8 @@ export function renderPageReport(r: PageResults): string {
     'RSS: renderer processes (page, worker, WASM heaps), after a GC in the page, read once it is stable (two readings 1.5 s apart within 1%, at most 15 s); ' +
       'the median of three such readings, with their range. UA: `performance.measureUserAgentSpecificMemory()` (JS and WASM heaps of the page and its workers).',
     '',
-    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | growth 20 gens | growth 10 switches (RSS / UA) | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | after 10 switches + 20 gens | growth 20 gens | growth 10 switches (RSS / UA) | growth 10 switches + 20 gens | growth switches 2 → 10 | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.memory.variants.map((v) => {
       const mem = (i: number) => {
         const s = v.samples[i];
@@ -76,8 +86,8 @@ export function renderPageReport(r: PageResults): string {
         return s ? `${f(s.rssMb, 0)} MB${range} (UA ${f(s.uaMemoryMb, 0)})` : '—';
       };
       return (
-        `| ${v.variant === 'restart' ? 'fresh worker (default)' : 'same worker (?keep-worker)'} | ${mem(0)} | ${mem(1)} | ${mem(2)} | ` +
-        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} / ${pct(v.uaGrowthSwitches ?? null)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
+        `| ${v.variant === 'restart' ? 'fresh worker (?restart-worker)' : 'same worker (default)'} | ${mem(0)} | ${mem(1)} | ${mem(2)} | ${mem(3)} | ` +
+        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} / ${pct(v.uaGrowthSwitches ?? null)} | ${pct(v.growthSwitchesSettled ?? null)} | ${pct(v.growthSwitches2to10 ?? null)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
         `${f(median(v.restartMs), 0)} | ${f(median(v.loadMs), 0)} | ${f(median(v.warmupMs), 0)} |`
       );
     }),

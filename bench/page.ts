@@ -50,9 +50,9 @@ try {
     const spec = { ...demo, threads: n };
     threads.push(await runEfficiency(browser, server.origin, `demo fp32, ${n} thread(s)`, spec, 1000, 1, log));
   }
-  const warmup = await runWarmup(browser, server.origin, demo, 128, log);
+  const warmup = await runWarmup(server.origin, demo, 128, quick ? 2 : 3, log);
   const responsiveness = await runResponsiveness(browser, server.origin, 2000, log);
-  const memory = await runSwitchMemory(browser, server.origin, quick ? 64 : 128, log);
+  const memory = await runSwitchMemory(server.origin, quick ? 64 : 128, log);
   const results = {
     startedAt: new Date(started).toISOString(),
     mode: quick ? 'quick' : 'full',

@@ -1,12 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
-import { pageHeap, settledRendererRssBytes } from '../bench/browser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { pageHeap, rendererRssBytes, settledRendererRssBytes } from '../bench/browser';
+import { CHROMIUM_PATH, QUIET_FLAGS, ROOT_FLAGS } from './support/chromium';
 import type { GenerateRequest, ModelSpec } from '../workers/protocol';
 
 /**
- * User story: someone switches models back and forth. Each switch starts a fresh engine worker, so
- * the old model's WASM heap (which never shrinks) is given back, and memory does not creep up.
- * The demo models are small, so the bound is generous; `npm run bench:page` compares the default
- * with `?keep-worker` side by side and reports the switch cost.
+ * User story: someone switches models back and forth, as a returning user in their own Chromium
+ * profile, and memory does not creep up. The app keeps one engine worker across switches: in a real
+ * profile V8's code cache serves ORT's compiled wasm to each new worker, and a fresh worker per switch
+ * made the renderer keep ~300 MB per restart (1.6 GB after 6 switches of the 4 MB demo models; a
+ * Playwright context has no code cache, so these run in an on-disk profile, as the bench does).
+ * `?restart-worker` still restarts per switch, for the bench to compare; `npm run bench:page` reports both.
  */
 
 const FP32: ModelSpec = { source: { kind: 'url', url: '/models/demo/' }, dtype: 'fp32', backend: 'wasm' };
@@ -39,33 +45,81 @@ function generate(page: Page, seed: number, maxTokens: number) {
   } satisfies GenerateRequest);
 }
 
-test('10 model switches restart the worker each time and memory grows by under 25%', async ({ page }) => {
-  test.setTimeout(240_000);
-  const engineWorkers: string[] = [];
-  page.on('worker', (w) => {
-    if (w.url().includes('engine.worker')) engineWorkers.push(w.url());
-  });
-  await page.goto('/?harness');
+async function openRuntime(page: Page, query: string) {
+  await page.goto(`/?harness${query}`);
   await page.waitForFunction(() => Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge));
-  expect((await switchTo(page, FP32)).ok).toBe(true);
-  for (let i = 0; i < 3; i++) expect((await generate(page, i + 1, 32)).reason).toBe('length');
-  const before = await settledRendererRssBytes(() => pageHeap(page));
-  test.skip(before === null, 'renderer RSS is read from Linux /proc');
-  const workersBefore = engineWorkers.length;
+}
 
+/** Counts the engine workers a page starts (Playwright also sees ORT's pthread workers; the engine's URL names it). */
+function countEngineWorkers(page: Page) {
+  const urls: string[] = [];
+  page.on('worker', (w) => {
+    if (w.url().includes('engine.worker')) urls.push(w.url());
+  });
+  return () => urls.length;
+}
+
+async function switchTenTimes(page: Page) {
+  const restarts: (number | null)[] = [];
   for (let i = 0; i < 10; i++) {
     const outcome = await switchTo(page, i % 2 === 0 ? Q8 : FP32);
     expect(outcome.error).toBeNull();
-    expect(outcome.restartMs).not.toBeNull();
+    restarts.push(outcome.restartMs);
     expect((await generate(page, 100 + i, 8)).reason).toBe('length');
   }
-  // A fresh worker per switch: without the restart, one worker would hold every model's high-water mark.
-  expect(engineWorkers.length - workersBefore).toBe(10);
-  const after = await settledRendererRssBytes(() => pageHeap(page));
-  const growth = (after ?? NaN) / (before ?? NaN) - 1;
-  test.info().annotations.push({
-    type: 'renderer RSS',
-    description: `${((before ?? 0) / 1e6).toFixed(0)} -> ${((after ?? 0) / 1e6).toFixed(0)} MB (${(growth * 100).toFixed(1)}%)`,
+  return restarts;
+}
+
+test("10 model switches in a returning user's profile keep one engine worker, and memory grows by under 25%", async ({
+  baseURL,
+}) => {
+  test.setTimeout(240_000);
+  const dir = mkdtempSync(join(tmpdir(), 'tw-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM_PATH,
+    args: [...QUIET_FLAGS, ...ROOT_FLAGS],
+    baseURL,
+    serviceWorkers: 'block',
   });
-  expect(growth).toBeLessThan(0.25);
+  try {
+    // A first visit fills the HTTP and code caches, as a user's earlier visit did.
+    const first = await context.newPage();
+    await openRuntime(first, '');
+    expect((await switchTo(first, FP32)).ok).toBe(true);
+    expect((await generate(first, 1, 32)).reason).toBe('length');
+    await first.close();
+
+    const page = await context.newPage();
+    const engineWorkers = countEngineWorkers(page);
+    await openRuntime(page, '');
+    expect((await switchTo(page, FP32)).ok).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await generate(page, i + 1, 32)).reason).toBe('length');
+    const before = await settledRendererRssBytes(() => pageHeap(page));
+    test.skip(before === null || rendererRssBytes() === null, 'renderer RSS is read from Linux /proc');
+    const restarts = await switchTenTimes(page);
+    // The same worker loaded every model: none was started, and no switch reported a restart.
+    expect.soft(engineWorkers()).toBe(1);
+    expect.soft(restarts.every((ms) => ms === null)).toBe(true);
+    const after = await settledRendererRssBytes(() => pageHeap(page));
+    const growth = (after ?? NaN) / (before ?? NaN) - 1;
+    test.info().annotations.push({
+      type: 'renderer RSS',
+      description: `${((before ?? 0) / 1e6).toFixed(0)} -> ${((after ?? 0) / 1e6).toFixed(0)} MB (${(growth * 100).toFixed(1)}%)`,
+    });
+    expect(growth).toBeLessThan(0.25);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('?restart-worker starts a fresh engine worker for each of 10 switches, and each answers', async ({ page }) => {
+  test.setTimeout(240_000);
+  const engineWorkers = countEngineWorkers(page);
+  await openRuntime(page, '&restart-worker');
+  expect((await switchTo(page, FP32)).ok).toBe(true);
+  const workersBefore = engineWorkers();
+  const restarts = await switchTenTimes(page);
+  expect(engineWorkers() - workersBefore).toBe(10);
+  expect(restarts.every((ms) => ms !== null && ms > 0)).toBe(true);
 });

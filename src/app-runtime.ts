@@ -29,9 +29,12 @@ let runtime: AppRuntime | null = null;
  */
 export function getAppRuntime(): AppRuntime {
   const urlDebug = debugRequested(location.search);
-  // A switch gets a fresh worker, so the old model's WASM heap is given back; `?keep-worker` keeps one
-  // worker across switches (the bench measures both side by side).
-  const restartOnSwitch = !new URLSearchParams(location.search).has('keep-worker');
+  // A switch keeps the worker. A fresh worker per switch would give the old WASM heap back, but in a
+  // real Chromium profile (where V8's code cache serves ORT's compiled wasm to each new worker) the
+  // renderer kept ~300 MB per restart, 1.6 GB after 6 switches of the 4 MB demo models, against +6%
+  // with one worker (`npm run bench:page`; a Playwright context has no code cache and showed neither).
+  // `?restart-worker` restarts it on each switch, for the bench to compare.
+  const restartOnSwitch = new URLSearchParams(location.search).has('restart-worker');
   runtime ??= createAppRuntime((store) =>
     createBridge(
       createRoutedEngine(

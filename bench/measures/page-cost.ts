@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import type { GenerateRequest, ModelSpec } from '../../workers/protocol';
-import { newContext, pageHeap, settledRendererRssBytes } from '../browser';
+import { launchProfile, newContext, pageHeap, settledRendererRssBytes } from '../browser';
 import { loadModel, openHarness, runOurs } from '../harness';
 import { median } from '../stats';
 import { profileTrace, type TraceProfile } from '../trace-profile';
@@ -102,10 +102,16 @@ export interface WarmupVisit {
   fifthOverFirstCpu: number;
 }
 
+export interface WarmupRound {
+  /** A new profile's first page: empty HTTP and code caches. */
+  cold: WarmupVisit;
+  /** A second page in the same profile: ORT's wasm from the HTTP cache, its compiled code from V8's code cache. */
+  secondVisit: WarmupVisit;
+}
+
 export interface WarmupMeasure {
   tokens: number;
-  cold: WarmupVisit;
-  secondVisit: WarmupVisit;
+  rounds: WarmupRound[];
 }
 
 async function visit(
@@ -141,15 +147,17 @@ async function visit(
   };
 }
 
-/** Answers 1–5 after a cold load (fresh context), then on a second visit (same context: HTTP and code caches warm). */
+/**
+ * Answers 1–5 after a cold load and on a second visit, in `rounds` new on-disk profiles (see
+ * `launchProfile`: a Playwright context keeps no code cache, so it cannot show a second visit).
+ */
 export async function runWarmup(
-  browser: Browser,
   origin: string,
   spec: ModelSpec,
   tokens: number,
+  rounds: number,
   log: (line: string) => void,
 ): Promise<WarmupMeasure> {
-  const context = await newContext(browser, origin);
   // Five comparable answers: the same prompt and length, each a fresh conversation. Greedy, with
   // prompt-lookup speculation off (it speeds up text that repeats, which a 5th identical answer would be)
   // and no KV kept between answers (so none reuses the previous one's prefix): only the engine's own
@@ -162,28 +170,33 @@ export async function runWarmup(
     speculative: 'off',
     keepCacheMs: 0,
   };
-  const cdp = await browser.newBrowserCDPSession();
-  const rendererCpuMs = async () => {
-    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
-      processInfo: { type: string; cpuTime: number }[];
+  const fmt = (v: WarmupVisit) =>
+    `${v.answers.map((a) => a.toFixed(0)).join(', ')} tok/s, ` +
+    `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms)`;
+  const out: WarmupRound[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const profile = await launchProfile('wasm', origin);
+    const cdp = await profile.browser.newBrowserCDPSession();
+    const rendererCpuMs = async () => {
+      const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+        processInfo: { type: string; cpuTime: number }[];
+      };
+      return processInfo.filter((p) => p.type === 'renderer').reduce((n, p) => n + p.cpuTime * 1000, 0);
     };
-    return processInfo.filter((p) => p.type === 'renderer').reduce((n, p) => n + p.cpuTime * 1000, 0);
-  };
-  try {
-    const first = await openHarness(context);
-    const cold = await visit(first, spec, request, rendererCpuMs);
-    await first.close();
-    const second = await openHarness(context);
-    const secondVisit = await visit(second, spec, request, rendererCpuMs);
-    const fmt = (v: WarmupVisit) =>
-      `${v.answers.map((a) => a.toFixed(0)).join(', ')} tok/s, ` +
-      `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms)`;
-    log(`warm-up: cold ${fmt(cold)}; second visit ${fmt(secondVisit)}`);
-    return { tokens, cold, secondVisit };
-  } finally {
-    await cdp.detach();
-    await context.close();
+    try {
+      const first = await openHarness(profile.context);
+      const cold = await visit(first, spec, request, rendererCpuMs);
+      await first.close();
+      const second = await openHarness(profile.context);
+      const secondVisit = await visit(second, spec, request, rendererCpuMs);
+      out.push({ cold, secondVisit });
+      log(`warm-up round ${round + 1}: cold ${fmt(cold)}; second visit ${fmt(secondVisit)}`);
+    } finally {
+      await cdp.detach();
+      await profile.close();
+    }
   }
+  return { tokens, rounds: out };
 }
 
 export interface MemorySample {
@@ -198,11 +211,22 @@ export interface MemorySample {
 }
 
 export interface SwitchMemoryVariant {
-  /** `restart`: the default, a fresh worker per switch; `keep-worker`: one worker for all switches. */
+  /** `keep-worker`: the default, one worker for all switches; `restart`: a fresh worker per switch (`?restart-worker`). */
   variant: 'restart' | 'keep-worker';
   samples: MemorySample[];
   growthGenerations: number | null;
   growthSwitches: number | null;
+  /**
+   * After the switches and 20 more generations on the model they ended on, against after 20
+   * generations: the same model in the same state, so transient load and warm-up memory is not counted.
+   */
+  growthSwitchesSettled: number | null;
+  /**
+   * After 2 switches (back on fp32, q8's kernels used once) against after 10, both read right after a
+   * switch: whether memory creeps per switch, apart from the one-time cost of a second model's kernels.
+   */
+  afterTwoSwitches: MemorySample | null;
+  growthSwitches2to10: number | null;
   /** The same growth in `measureUserAgentSpecificMemory` (JS and WASM heaps of the page and its workers). */
   uaGrowthSwitches: number | null;
   /** Worker restart per switch (bridge `engine-restarted`), ms. */
@@ -241,18 +265,19 @@ async function uaMemoryMb(page: Page): Promise<number | null> {
 }
 
 async function switchVariant(
-  browser: Browser,
   origin: string,
   variant: SwitchMemoryVariant['variant'],
   tokens: number,
 ): Promise<SwitchMemoryVariant> {
-  const context = await newContext(browser, origin);
+  // A real profile, as a user's: a restarted worker gets ORT's compiled code from V8's code cache
+  // (a Playwright context has none, so every restart there compiled the 27 MB module again).
+  const profile = await launchProfile('wasm', origin);
   const fp32: ModelSpec = { source: { kind: 'url', url: '/models/demo/' }, dtype: 'fp32', backend: 'wasm' };
   const q8: ModelSpec = { ...fp32, dtype: 'q8' };
   try {
-    const page = await context.newPage();
+    const page = await profile.context.newPage();
     if (process.env.TW_BENCH_CONSOLE) page.on('console', (m) => console.log(`[page ${variant}] ${m.text()}`));
-    await page.goto(variant === 'restart' ? '/?harness&debug' : '/?harness&keep-worker&debug');
+    await page.goto(variant === 'restart' ? '/?harness&restart-worker&debug' : '/?harness&debug');
     await page.waitForFunction(() => Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge));
     const load = (spec: ModelSpec) =>
       page.evaluate(async (s) => {
@@ -294,6 +319,9 @@ async function switchVariant(
       samples,
       growthGenerations: null,
       growthSwitches: null,
+      growthSwitchesSettled: null,
+      afterTwoSwitches: null,
+      growthSwitches2to10: null,
       uaGrowthSwitches: null,
       restartMs: [],
       switchMs: [],
@@ -307,34 +335,39 @@ async function switchVariant(
       out.warmupMs.push(sw.warmupMs);
       if (variant === 'restart' && sw.restartMs !== null) out.restartMs.push(sw.restartMs);
       await generate(100 + i, 8);
+      if (i === 1) out.afterTwoSwitches = await sample('after 2 model switches');
     }
     samples.push(await sample('after 10 model switches'));
-    const [one, twenty, switched] = samples;
+    // Like for like with "after 20 generations": the same model, 20 generations after its load.
+    for (let i = 1; i <= 20; i++) await generate(200 + i, tokens);
+    samples.push(await sample('after 10 switches and 20 generations'));
+    const [one, twenty, switched, settled] = samples;
     const grow = (a?: MemorySample, b?: MemorySample) =>
       a?.rssMb && b?.rssMb && Number.isFinite(a.rssMb) ? b.rssMb / a.rssMb - 1 : null;
     out.growthGenerations = grow(one, twenty);
     out.growthSwitches = grow(twenty, switched);
+    out.growthSwitchesSettled = grow(twenty, settled);
+    out.growthSwitches2to10 = grow(out.afterTwoSwitches ?? undefined, switched);
     out.uaGrowthSwitches =
       twenty?.uaMemoryMb && switched?.uaMemoryMb ? switched.uaMemoryMb / twenty.uaMemoryMb - 1 : null;
     return out;
   } finally {
-    await context.close();
+    await profile.close();
   }
 }
 
 /**
  * Through the page's bridge, as the app switches: 20 generations, then 10 switches (fp32 ↔ q8),
- * once with the default (a fresh worker per switch) and once with `?keep-worker`, side by side.
+ * once with the default (one worker) and once with `?restart-worker` (a fresh worker per switch), side by side.
  */
 export async function runSwitchMemory(
-  browser: Browser,
   origin: string,
   tokens: number,
   log: (line: string) => void,
 ): Promise<SwitchMemoryMeasure> {
   const variants: SwitchMemoryVariant[] = [];
-  for (const variant of ['restart', 'keep-worker'] as const) {
-    const v = await switchVariant(browser, origin, variant, tokens);
+  for (const variant of ['keep-worker', 'restart'] as const) {
+    const v = await switchVariant(origin, variant, tokens);
     variants.push(v);
     log(
       `memory (${variant}): RSS ${v.samples.map((s) => (s.rssMb ?? NaN).toFixed(0)).join(' -> ')} MB; ` +

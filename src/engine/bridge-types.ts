@@ -149,7 +149,7 @@ export interface BridgeOptions {
   statsIntervalMs?: number;
   /** Display filters and pacing for the next generation (read when it starts). Default: none. */
   displaySettings?: () => DisplaySettings;
-  /** Restart a restartable engine (the worker) before loading a different model, to return its WASM heap. */
+  /** Restart a restartable engine (the worker) before loading a different model, to return its WASM heap (off in the app: see app-runtime.ts). */
   restartOnSwitch?: boolean;
   /** Whether to trace bridge and engine events to the console. */
   debug?: () => boolean;
