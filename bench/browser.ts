@@ -9,10 +9,6 @@ const EAGER_MEMORY = ['--enable-blink-features=ForceEagerMeasureMemory'];
 
 export type BrowserKind = 'wasm' | 'webgpu';
 
-/**
- * Two launches of the same Chromium binary: one without WebGPU flags (no adapter, so the
- * real UI's `auto` picks WASM as it would for a user without a GPU) and one with SwiftShader.
- */
 const launchArgs = (kind: BrowserKind) => [
   ...QUIET_FLAGS,
   ...ROOT_FLAGS,
@@ -20,6 +16,10 @@ const launchArgs = (kind: BrowserKind) => [
   ...(kind === 'webgpu' ? WEBGPU_FLAGS : []),
 ];
 
+/**
+ * Two launches of the same Chromium binary: one without WebGPU flags (no adapter, so the
+ * real UI's `auto` picks WASM as it would for a user without a GPU) and one with SwiftShader.
+ */
 export async function launch(kind: BrowserKind): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: launchArgs(kind) });
 }

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, expect, test, type Page } from '@playwright/test';
-import { pageHeap, rendererRssBytes, settledRendererRssBytes } from '../bench/browser';
-import { CHROMIUM_PATH, QUIET_FLAGS, ROOT_FLAGS } from './support/chromium';
+import { expect, test, type Page } from '@playwright/test';
+import { launchProfile, pageHeap, rendererRssBytes, settledRendererRssBytes } from '../bench/browser';
 import type { GenerateRequest, ModelSpec } from '../workers/protocol';
 
 /**
@@ -74,13 +70,7 @@ test("10 model switches in a returning user's profile keep one engine worker, an
   baseURL,
 }) => {
   test.setTimeout(240_000);
-  const dir = mkdtempSync(join(tmpdir(), 'tw-e2e-profile-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM_PATH,
-    args: [...QUIET_FLAGS, ...ROOT_FLAGS],
-    baseURL,
-    serviceWorkers: 'block',
-  });
+  const { context, close } = await launchProfile('wasm', baseURL ?? '');
   try {
     // A first visit fills the HTTP and code caches, as a user's earlier visit did.
     const first = await context.newPage();
@@ -108,8 +98,7 @@ test("10 model switches in a returning user's profile keep one engine worker, an
     });
     expect(growth).toBeLessThan(0.25);
   } finally {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 

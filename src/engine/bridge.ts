@@ -17,7 +17,6 @@ import type {
   BridgeEvent,
   BridgeObserver,
   BridgeOptions,
-  GenerationFrame,
   GenerationOutcome,
   LoadOutcome,
   StreamListener,
@@ -25,7 +24,8 @@ import type {
 import { watchCrashes } from './crash-signal';
 import { createFrameScheduler } from './frame-scheduler';
 import { createLiveRun, type LiveRun } from './live-run';
-import { appendBounded, trackLoadSpeed, type ByteSample } from './load-speed';
+import { createRunDisplay } from './run-display';
+import { trackLoadSpeed, type ByteSample } from './load-speed';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
 import { ContinuedAnswer } from './continued-answer';
 import { isRestartable } from './worker-engine';
@@ -92,6 +92,8 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     now,
     minIntervalMs: options.minFrameIntervalMs ?? 50,
   });
+  const display = createRunDisplay({ emit, now, frames, maxRatePoints });
+  const { finishDisplay, handle, show } = display;
   const crash = watchCrashes(engine, recoverFromCrash);
 
   function flush(): void {
@@ -99,106 +101,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       emit(pendingProgress);
       pendingProgress = null;
     }
-    const run = live;
-    if (!run) return;
-    const frame = run.pendingPatch;
-    run.pendingPatch = {};
-    if (run.pendingText.length > 0) {
-      const chunk = run.pendingText.join('');
-      run.pendingText.length = 0;
-      run.text += chunk;
-      const answer = run.thinking.push(chunk);
-      run.answer += answer;
-      run.display.push(answer);
-      // The analysis follows the stats events (4 Hz), not every frame: its panel is a figure, not the text.
-      frame.text = run.text;
-      frame.answer = run.answer;
-      frame.tokens = run.tokens;
-      const thinking = run.thinking.take();
-      if (thinking) frame.thinking = thinking;
-    }
-    // Pause freezes the paced display too; the rest shows on resume, or at once on stop/done.
-    const shown = run.paused ? '' : run.display.release(now());
-    if (shown) show(run, shown, frame);
-    if (run.display.waiting > 0 && !run.paused) frames.request();
-    if (run.analysisChanged) {
-      frame.analysis = run.display.analysis(run.activeMs);
-      run.analysisChanged = false;
-    }
-    if (run.ratesChanged) {
-      frame.rateHistory = [...run.rates];
-      run.ratesChanged = false;
-    }
-    if (Object.keys(frame).length > 0) emit({ type: 'generation-frame', frame });
-  }
-
-  function show(run: LiveRun, text: string, frame: GenerationFrame): void {
-    if (run.splitter.append(text)) frame.blocks = [...run.splitter.blocks];
-    frame.tail = run.splitter.tail;
-  }
-
-  /** The run ended: pacing and the filters' hold-back end too, and everything received has been emitted. */
-  function finishDisplay(run: LiveRun): void {
-    frames.flushNow();
-    const held = run.thinking.flush();
-    if (held) {
-      run.answer += held;
-      run.display.push(held);
-      run.pendingPatch.answer = run.answer;
-    }
-    const thinking = run.thinking.take();
-    if (thinking) run.pendingPatch.thinking = thinking;
-    const rest = run.display.finish();
-    if (rest) show(run, rest, run.pendingPatch);
-    frames.flushNow();
-  }
-
-  function handle(run: LiveRun, event: StreamEvent): GenerationOutcome | null {
-    switch (event.type) {
-      case 'start':
-        Object.assign(run.pendingPatch, {
-          status: 'generating',
-          promptTokens: event.promptTokens,
-          maxTokens: event.maxTokens,
-        });
-        break;
-      case 'token':
-        run.pendingText.push(event.text);
-        run.tokens = event.index + 1;
-        break;
-      case 'paused':
-        run.paused = true;
-        run.pendingPatch.status = 'paused';
-        break;
-      case 'resumed':
-        run.paused = false;
-        run.pendingPatch.status = 'generating';
-        break;
-      case 'stats':
-        run.pendingPatch.stats = event.stats;
-        run.stats = event.stats;
-        run.activeMs = event.stats.elapsedMs;
-        run.analysisChanged = true;
-        if (event.stats.decodeTokPerS !== null) {
-          run.rates = appendBounded(run.rates, event.stats.decodeTokPerS, maxRatePoints);
-          run.ratesChanged = true;
-        }
-        break;
-      case 'done':
-        run.activeMs = event.stats.elapsedMs;
-        run.analysisChanged = true;
-        finishDisplay(run);
-        emit({ type: 'generation-finished', reason: event.reason, text: event.text, stats: event.stats });
-        return { reason: event.reason, text: event.text, stats: event.stats, error: null };
-      case 'error': {
-        finishDisplay(run);
-        const error = { name: event.name, message: event.message };
-        emit({ type: 'generation-failed', error });
-        return { reason: 'error', text: run.text, stats: run.stats, error };
-      }
-    }
-    frames.request();
-    return null;
+    if (live) display.flush(live);
   }
 
   async function consume(run: LiveRun, request: GenerateRequest): Promise<GenerationOutcome> {
@@ -301,9 +204,9 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       frames.request();
     };
     try {
-      // A switch from a loaded model starts a fresh worker (the app turns this on): a WASM heap never
-      // shrinks, so only a new one gives the old model's high-water mark back. The cost (a new worker,
-      // ORT's runtime instantiated again from the HTTP/code cache, the warm-up again) is in `npm run bench:page`.
+      // With `restartOnSwitch`, a switch from a loaded model starts a fresh worker: a WASM heap never shrinks,
+      // so only a new one gives the old model's high-water mark back. The app leaves it off (app-runtime.ts:
+      // in a real profile each restart kept ~300 MB); both are in `npm run bench:page`.
       if (options.restartOnSwitch && previous?.result && isRestartable(engine)) {
         const startedAt = now();
         await engine.restart();
