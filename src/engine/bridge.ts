@@ -113,7 +113,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     };
     let stream: ReadableStream<StreamEvent>;
     try {
-      stream = await Promise.race([engine.generate({ statsIntervalMs, ...request }), crash.promise]);
+      stream = await crash.race(engine.generate({ statsIntervalMs, ...request }));
     } catch (error) {
       return fail(error);
     }
@@ -123,7 +123,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     const answer = new ContinuedAnswer();
     try {
       for (;;) {
-        const { value, done } = await Promise.race([reader.read(), crash.promise]);
+        const { value, done } = await crash.race(reader.read());
         if (done) break;
         if (value.type === 'error' && value.name === 'GpuLost' && !run.stopRequested) {
           const carry = answer.carryOver(value, run.text + run.pendingText.join(''));
@@ -165,14 +165,13 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     if (!lost) throw new Error('No model to reload after the GPU was lost. Load one again.');
     if (isRestartable(engine)) await engine.restart();
     const spec = { ...lost.spec, gpuLost: true };
-    const result = await Promise.race([engine.load(spec), crash.promise]);
+    const result = await crash.race(engine.load(spec));
     current = { spec, label: lost.label, result };
     emit({ type: 'backend-changed', result });
     if (!carry) return null;
-    return Promise.race([
+    return crash.race(
       engine.generate({ statsIntervalMs, ...request, continueIds: carry.ids, maxTokens: carry.maxTokens }),
-      crash.promise,
-    ]);
+    );
   }
 
   function controlFailed(error: unknown): void {
@@ -212,7 +211,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
         await engine.restart();
         emit({ type: 'engine-restarted', ms: now() - startedAt });
       }
-      const result = await loadWithRetries(() => Promise.race([engine.load(spec, onProgress), crash.promise]), {
+      const result = await loadWithRetries(() => crash.race(engine.load(spec, onProgress)), {
         signal: abort.signal,
         random: options.random,
         onRetry(retry) {

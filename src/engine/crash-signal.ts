@@ -1,34 +1,28 @@
+import { RaceSignal } from '../../common/race-signal';
 import type { EngineApi } from '../../workers/protocol';
 import type { WorkerEngine } from './worker-engine';
 
 /**
- * A dead worker never settles its promises or closes its stream, so every await
- * on the engine races this signal: it rejects when the worker crashes, and a
- * fresh one replaces it for the restarted worker.
+ * A dead worker never settles its promises or closes its stream, so every await on the engine
+ * races this signal: `race(p)` settles as `p` does, or rejects when the running worker dies. The
+ * signal lives as long as the page and every token read races it, so it is a RaceSignal (which keeps
+ * nothing of a settled race on any engine), not `Promise.race` against a never-settling promise.
  */
 export function watchCrashes(engine: EngineApi, onCrash: (error: Error) => void) {
-  let current = pending();
+  const signal = new RaceSignal();
   const isWorker = typeof (engine as Partial<WorkerEngine>).onCrash === 'function';
   const unsubscribe = isWorker
     ? (engine as WorkerEngine).onCrash((error) => {
-        const previous = current;
-        current = pending();
-        previous.reject(error);
+        signal.rejectWaiting(error);
         onCrash(error);
       })
     : () => {};
   return {
-    /** Rejects when the running worker dies. */
-    get promise(): Promise<never> {
-      return current.promise;
+    race: <T>(promise: Promise<T>): Promise<T> => (isWorker ? signal.race(promise) : promise),
+    /** Races still waiting on the worker. */
+    get pending(): number {
+      return signal.pending;
     },
     stop: unsubscribe,
   };
-}
-
-function pending() {
-  let reject: (e: Error) => void = () => {};
-  const promise = new Promise<never>((_, r) => (reject = r));
-  promise.catch(() => {});
-  return { promise, reject };
 }

@@ -185,7 +185,7 @@ export class Engine implements EngineApi {
         speculation: this.speculation,
         speculative: options.speculative,
         constraint,
-        interrupt: this.gpuWatch?.lost,
+        interrupt: this.gpuWatch?.signal,
         isGpuLoss: async (error: unknown) => loaded.info.backend === 'webgpu' && isGpuLoss(error, this.gpuWatch),
       };
       const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);

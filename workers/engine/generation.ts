@@ -1,4 +1,5 @@
 import type { CacheUse, FinishReason, GenerationStats } from '../protocol';
+import type { RaceSignal } from '../../common/race-signal';
 import { NgramDrafter } from './drafter';
 import { GPU_LOST_NOTICE } from './gpu-loss';
 import { EngineError, toEngineError } from './errors';
@@ -56,7 +57,7 @@ export interface GenerationPlan {
   /** Structured output: masks each row before sampling (speculation is off under a grammar). */
   constraint?: TokenConstraint | null;
   /** Rejects when the GPU device is lost: each pass races it, so none hangs on a dead device. */
-  interrupt?: Promise<never>;
+  interrupt?: RaceSignal;
   /** Whether a pass's failure was the GPU device going away: the run then ends with `GpuLost` and its ids. */
   isGpuLoss?: (error: unknown) => Promise<boolean>;
 }
@@ -182,7 +183,7 @@ export async function runGeneration(
       }
       const passStarted = performance.now();
       const pass = cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
-      const rows = await (interrupt ? Promise.race([pass, interrupt]) : pass);
+      const rows = await (interrupt ? interrupt.race(pass) : pass);
       const passMs = performance.now() - passStarted;
       counters.forwardMs += passMs;
       counters.forwardPasses++;

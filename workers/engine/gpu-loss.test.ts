@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { survivors } from '../../common/gc-probe';
 import { GpuLossWatch, GpuLostError, isGpuLoss } from './gpu-loss';
 
 const ORT_READBACK_CUT =
@@ -30,5 +31,28 @@ describe('isGpuLoss', () => {
     expect(await isGpuLoss(new Error('failed to call OrtRun()'), watch, 1000)).toBe(true);
     expect(watch.lostInfo).toEqual({ reason: 'destroyed', message: 'Device was destroyed.' });
     await expect(watch.lost).rejects.toBeInstanceOf(GpuLostError);
+  });
+});
+
+/** `count` decode passes raced as the decode loop races them, each giving a logits row; refs to the rows. */
+async function passRows(count: number, watch: GpuLossWatch): Promise<WeakRef<object>[]> {
+  const refs: WeakRef<object>[] = [];
+  for (let i = 0; i < count; i++) {
+    const rows = [new Float32Array(151_936)];
+    refs.push(new WeakRef(rows));
+    await watch.signal.race(Promise.resolve(rows));
+  }
+  return refs;
+}
+
+describe('GpuLossWatch.signal', () => {
+  it('keeps no logits row of a finished pass while the device lives, and rejects every pass once it is lost', async () => {
+    const { device: d, lose } = device();
+    const watch = GpuLossWatch.of(d);
+    expect(await survivors(await passRows(20, watch))).toBe(0);
+    const hung = watch.signal.race(new Promise(() => {}));
+    lose({ reason: 'destroyed', message: 'Device was destroyed.' });
+    await expect(hung).rejects.toBeInstanceOf(GpuLostError);
+    await expect(watch.signal.race(Promise.resolve([]))).rejects.toBeInstanceOf(GpuLostError);
   });
 });

@@ -1,4 +1,5 @@
 import { env } from '@huggingface/transformers';
+import { RaceSignal } from '../../common/race-signal';
 
 interface LostInfo {
   reason: string;
@@ -11,19 +12,24 @@ interface DeviceLike {
 
 /**
  * Watches the GPUDevice ONNX Runtime runs on. A lost device (driver reset, GPU process crash, `destroy()`) makes
- * every later pass fail or never finish, so the decode loop races each pass against `lost` and then moves the
- * run to WASM (engine.ts). Read only after a WebGPU session exists: before that, ORT's `device` getter would
+ * every later pass fail or never finish, so the decode loop races each pass against `signal` and then moves the
+ * run to WASM (engine.ts). A RaceSignal, not `Promise.race` against `lost`: on an engine that keeps a settled
+ * race's result (common/race-signal.ts), that would keep every pass's logits while the model is loaded. Read only after a WebGPU session exists: before that, ORT's `device` getter would
  * create a device of its own.
  */
 export class GpuLossWatch {
   lostInfo: LostInfo | null = null;
   /** Rejects once the device is lost; never settles otherwise. */
   readonly lost: Promise<never>;
+  /** What each pass races: it rejects with GpuLostError once the device is lost, then at once. */
+  readonly signal = new RaceSignal();
 
   private constructor(device: DeviceLike) {
     this.lost = device.lost.then((info) => {
       this.lostInfo = { reason: info.reason, message: info.message };
-      throw new GpuLostError(info.message || info.reason);
+      const error = new GpuLostError(info.message || info.reason);
+      this.signal.fail(error);
+      throw error;
     });
     this.lost.catch(() => {});
   }
