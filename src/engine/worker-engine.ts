@@ -163,28 +163,46 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
 
   /**
    * A generation can block the worker through its prefill: lenient until the first token (or the
-   * end) arrives; decode passes answer the heartbeat between them. The pass-through keeps the
-   * stream's backpressure (a pipe pulls only as fast as the reader reads).
+   * end) arrives; decode passes answer the heartbeat between them. The wrapper reads the worker's
+   * stream only when its own reader asks (high-water mark 0), so backpressure is the reader's; it is
+   * a pull source rather than a TransformStream pipe because every token crosses it on the main
+   * thread, and a pipe spends a read, a write and a transform (each a promise) per chunk.
    */
   async function generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
     const release = health.busy();
+    let source: ReadableStreamDefaultReader<StreamEvent>;
     try {
-      const stream = await call(() => remote.generate(request));
-      // `cancel` (a reader that gives up before the first token) is newer than TypeScript's DOM types.
-      const passThrough: Transformer<StreamEvent, StreamEvent> & { cancel?: () => void } = {
-        transform(event, controller) {
-          if (event.type !== 'start') release();
-          controller.enqueue(event);
-        },
-        flush: release,
-        // A reader that cancels before the first token ends the generation too.
-        cancel: release,
-      };
-      return stream.pipeThrough(new TransformStream(passThrough));
+      source = (await call(() => remote.generate(request))).getReader();
     } catch (error) {
       release();
       throw error;
     }
+    return new ReadableStream<StreamEvent>(
+      {
+        async pull(controller) {
+          let read: ReadableStreamReadResult<StreamEvent>;
+          try {
+            read = await source.read();
+          } catch (error) {
+            release();
+            throw error;
+          }
+          if (read.done) {
+            release();
+            controller.close();
+            return;
+          }
+          if (read.value.type !== 'start') release();
+          controller.enqueue(read.value);
+        },
+        // A reader that cancels (before the first token, or Stop's cancel) ends the generation too.
+        cancel(reason) {
+          release();
+          return source.cancel(reason);
+        },
+      },
+      { highWaterMark: 0 },
+    );
   }
 
   return {
