@@ -70,7 +70,7 @@ export function renderPageReport(r: PageResults): string {
     '',
     '## Memory over 20 generations and 10 model switches (fp32 ↔ q8), side by side',
     '',
-    'RSS: renderer processes (page, worker, WASM heaps), after a GC in the page, read once it is stable (two readings 1.5 s apart within 1%, at most 15 s); ' +
+    'RSS: renderer processes (page, worker, WASM heaps), after a full GC in the page and in its workers (CDP), read once it is stable (two readings 1.5 s apart within 1%, at most 15 s); ' +
       'the median of three such readings, with their range. UA: `performance.measureUserAgentSpecificMemory()` (JS and WASM heaps of the page and its workers).',
     '',
     '| worker on switch | after 1 gen | after 20 gens | after 10 switches | after 10 switches + 20 gens | growth 20 gens | growth 10 switches (RSS / UA) | growth 10 switches + 20 gens | growth switches 2 → 10 | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',

@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import type { GenerateRequest, ModelSpec } from '../../workers/protocol';
-import { launchProfile, newContext, pageHeap, settledRendererRssBytes } from '../browser';
+import { collectGarbageEverywhere, launchProfile, newContext, pageHeap, settledRendererRssBytes } from '../browser';
 import { loadModel, openHarness, runOurs } from '../harness';
 import { median } from '../stats';
 import { profileTrace, type TraceProfile } from '../trace-profile';
@@ -303,7 +303,8 @@ async function switchVariant(
       // One settled reading swung ±10% between two samples with nothing running in between (the
       // allocator returns pages on its own schedule), which hid a 5% goal: take the median of three.
       const readings: number[] = [];
-      for (let i = 0; i < 3; i++) readings.push(((await settledRendererRssBytes(() => pageHeap(page))) ?? NaN) / 1e6);
+      for (let i = 0; i < 3; i++)
+        readings.push(((await settledRendererRssBytes(() => collectGarbageEverywhere(page))) ?? NaN) / 1e6);
       const finite = readings.filter(Number.isFinite).sort((a, b) => a - b);
       const rssRangeMb: [number, number] | null = finite.length > 0 ? [finite[0] ?? NaN, finite.at(-1) ?? NaN] : null;
       const jsHeapMb = (await pageHeap(page)).usedBytes / 1e6;
