@@ -9,7 +9,7 @@ const EAGER_MEMORY = ['--enable-blink-features=ForceEagerMeasureMemory'];
 
 export type BrowserKind = 'wasm' | 'webgpu';
 
-const launchArgs = (kind: BrowserKind) => [
+export const launchArgs = (kind: BrowserKind): string[] => [
   ...QUIET_FLAGS,
   ...ROOT_FLAGS,
   ...EAGER_MEMORY,

@@ -1,4 +1,5 @@
-import type { EfficiencyMeasure, SwitchMemoryMeasure, UiProfile, WarmupMeasure } from './measures/page-cost';
+import type { EfficiencyMeasure, UiProfile, WarmupMeasure } from './measures/page-cost';
+import type { SwitchMemoryMeasure } from './measures/switch-memory';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
 import { median } from './stats';
 

@@ -1,13 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import { collectGarbageEverywhere, launchProfile, rendererRssBytes, settledRendererRssBytes } from '../bench/browser';
+import { rendererRssBytes, settledRendererRssBytes } from '../bench/browser';
+import { launchPipeProfile } from '../bench/cdp-pipe';
 import type { GenerateRequest, ModelSpec } from '../workers/protocol';
 
 /**
  * User story: someone switches models back and forth, as a returning user in their own Chromium
  * profile, and memory does not creep up. The app keeps one engine worker across switches: in a real
  * profile V8's code cache serves ORT's compiled wasm to each new worker, and a fresh worker per switch
- * made the renderer keep ~300 MB per restart (1.6 GB after 6 switches of the 4 MB demo models; a
- * Playwright context has no code cache, so these run in an on-disk profile, as the bench does).
+ * made the renderer hold ~300 MB per restart for a while (a Playwright context has no code cache, so
+ * the memory test runs in an on-disk profile, over a raw DevTools pipe, as the bench does).
  * `?restart-worker` still restarts per switch, for the bench to compare; `npm run bench:page` reports both.
  */
 
@@ -24,26 +25,25 @@ interface RuntimeWindow {
   };
 }
 
-function switchTo(page: Page, spec: ModelSpec) {
-  return page.evaluate(async (s) => {
-    const w = window as unknown as RuntimeWindow;
-    const outcome = await w.__typewriter.bridge.load(s as ModelSpec);
-    return { ok: outcome.ok, error: outcome.error ?? null, restartMs: w.__typewriter.store.getState().model.restartMs };
-  }, spec);
+/** Page-side: a switch through the bridge, as the app makes it. */
+async function switchTo(spec: unknown) {
+  const w = window as unknown as RuntimeWindow;
+  const outcome = await w.__typewriter.bridge.load(spec as ModelSpec);
+  return { ok: outcome.ok, error: outcome.error ?? null, restartMs: w.__typewriter.store.getState().model.restartMs };
 }
 
-function generate(page: Page, seed: number, maxTokens: number) {
-  return page.evaluate((r) => (window as unknown as RuntimeWindow).__typewriter.bridge.generate(r), {
+/** Page-side: a short seeded generation. */
+function generate({ seed, maxTokens }: { seed: number; maxTokens: number }) {
+  return (window as unknown as RuntimeWindow).__typewriter.bridge.generate({
     prompt: 'Once upon a time',
     maxTokens,
     temperature: 0.8,
     seed,
-  } satisfies GenerateRequest);
+  });
 }
 
-async function openRuntime(page: Page, query: string) {
-  await page.goto(`/?harness${query}`);
-  await page.waitForFunction(() => Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge));
+function runtimeReady() {
+  return Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge);
 }
 
 /** Counts the engine workers a page starts (Playwright also sees ORT's pthread workers; the engine's URL names it). */
@@ -55,62 +55,68 @@ function countEngineWorkers(page: Page) {
   return () => urls.length;
 }
 
-async function switchTenTimes(page: Page) {
-  const restarts: (number | null)[] = [];
-  for (let i = 0; i < 10; i++) {
-    const outcome = await switchTo(page, i % 2 === 0 ? Q8 : FP32);
-    expect(outcome.error).toBeNull();
-    restarts.push(outcome.restartMs);
-    expect((await generate(page, 100 + i, 8)).reason).toBe('length');
-  }
-  return restarts;
-}
-
-test("10 model switches in a returning user's profile keep one engine worker, and memory grows by under 25%", async ({
+test("10 model switches in a returning user's profile keep one engine worker, and memory grows by under 5%", async ({
   baseURL,
 }) => {
   test.setTimeout(240_000);
-  const { context, close } = await launchProfile('wasm', baseURL ?? '');
+  // Not Playwright's browser: with DevTools' Network domain on, as Playwright has it, the renderer
+  // keeps every fetched model file for `getResponseBody`, and memory grows ~6 MB a switch that a
+  // user's browser does not hold (see bench/cdp-pipe.ts).
+  const browser = await launchPipeProfile();
   try {
     // A first visit fills the HTTP and code caches, as a user's earlier visit did.
-    const first = await context.newPage();
-    await openRuntime(first, '');
-    expect((await switchTo(first, FP32)).ok).toBe(true);
-    expect((await generate(first, 1, 32)).reason).toBe('length');
+    const first = await browser.open(`${baseURL}/?harness`);
+    await first.waitFor(runtimeReady);
+    expect((await first.evaluate(switchTo, FP32)).ok).toBe(true);
+    expect((await first.evaluate(generate, { seed: 1, maxTokens: 32 })).reason).toBe('length');
     await first.close();
 
-    const page = await context.newPage();
-    const engineWorkers = countEngineWorkers(page);
-    await openRuntime(page, '');
-    expect((await switchTo(page, FP32)).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect((await generate(page, i + 1, 32)).reason).toBe('length');
+    const page = await browser.open(`${baseURL}/?harness`);
+    await page.waitFor(runtimeReady);
+    expect((await page.evaluate(switchTo, FP32)).ok).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect((await page.evaluate(generate, { seed: i + 1, maxTokens: 32 })).reason).toBe('length');
     // The GC reaches the engine worker too (one worker), or its load garbage would read as growth.
-    expect((await collectGarbageEverywhere(page)).workers).toBe(1);
-    const before = await settledRendererRssBytes(() => collectGarbageEverywhere(page));
+    expect((await page.collectGarbageEverywhere()).workers).toBe(1);
+    const before = await settledRendererRssBytes(() => page.collectGarbageEverywhere());
     test.skip(before === null || rendererRssBytes() === null, 'renderer RSS is read from Linux /proc');
-    const restarts = await switchTenTimes(page);
+    const restarts: (number | null)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const outcome = await page.evaluate(switchTo, i % 2 === 0 ? Q8 : FP32);
+      expect(outcome.error).toBeNull();
+      restarts.push(outcome.restartMs);
+      expect((await page.evaluate(generate, { seed: 100 + i, maxTokens: 8 })).reason).toBe('length');
+    }
     // The same worker loaded every model: none was started, and no switch reported a restart.
-    expect.soft(engineWorkers()).toBe(1);
+    expect.soft(page.workerUrls().filter((url) => url.includes('engine.worker'))).toHaveLength(1);
     expect.soft(restarts.every((ms) => ms === null)).toBe(true);
-    const after = await settledRendererRssBytes(() => collectGarbageEverywhere(page));
+    const after = await settledRendererRssBytes(() => page.collectGarbageEverywhere());
     const growth = (after ?? NaN) / (before ?? NaN) - 1;
     test.info().annotations.push({
       type: 'renderer RSS',
       description: `${((before ?? 0) / 1e6).toFixed(0)} -> ${((after ?? 0) / 1e6).toFixed(0)} MB (${(growth * 100).toFixed(1)}%)`,
     });
-    expect(growth).toBeLessThan(0.25);
+    // Measured -0.4% to +1.1% (bench:page); keeping one 4 MB model too many per switch reads about +7%.
+    expect(growth).toBeLessThan(0.05);
   } finally {
-    await close();
+    await browser.close();
   }
 });
 
 test('?restart-worker starts a fresh engine worker for each of 10 switches, and each answers', async ({ page }) => {
   test.setTimeout(240_000);
   const engineWorkers = countEngineWorkers(page);
-  await openRuntime(page, '&restart-worker');
-  expect((await switchTo(page, FP32)).ok).toBe(true);
+  await page.goto('/?harness&restart-worker');
+  await page.waitForFunction(runtimeReady);
+  expect((await page.evaluate(switchTo, FP32)).ok).toBe(true);
   const workersBefore = engineWorkers();
-  const restarts = await switchTenTimes(page);
+  const restarts: (number | null)[] = [];
+  for (let i = 0; i < 10; i++) {
+    const outcome = await page.evaluate(switchTo, i % 2 === 0 ? Q8 : FP32);
+    expect(outcome.error).toBeNull();
+    restarts.push(outcome.restartMs);
+    expect((await page.evaluate(generate, { seed: 100 + i, maxTokens: 8 })).reason).toBe('length');
+  }
   expect(engineWorkers() - workersBefore).toBe(10);
   expect(restarts.every((ms) => ms !== null && ms > 0)).toBe(true);
 });
