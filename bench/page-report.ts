@@ -1,5 +1,5 @@
 import type { EfficiencyMeasure, UiProfile, WarmupMeasure } from './measures/page-cost';
-import type { SwitchMemoryMeasure } from './measures/switch-memory';
+import { renderSwitchMemory, type SwitchMemoryMeasure } from './measures/switch-memory-report';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
 import { median } from './stats';
 
@@ -17,7 +17,6 @@ export interface PageResults {
 
 const f = (v: number | null | undefined, d = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d);
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 const range = (xs: number[]) => (xs.length ? `${f(Math.min(...xs))}–${f(Math.max(...xs))}` : '—');
 const range2 = (xs: number[]) => (xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}` : '—');
 
@@ -69,26 +68,7 @@ export function renderPageReport(r: PageResults): string {
     '',
     ...responsivenessLines(r.responsiveness),
     '',
-    '## Memory over 20 generations and 10 model switches (fp32 ↔ q8), side by side',
-    '',
-    'RSS: renderer processes (page, worker, WASM heaps), after a full GC in the page and in its workers (CDP), read once it is stable (two readings 1.5 s apart within 1%, at most 15 s); ' +
-      'the median of three such readings, with their range. UA: `performance.measureUserAgentSpecificMemory()` (JS and WASM heaps of the page and its workers).',
-    '',
-    '| worker on switch | after 1 gen | after 20 gens | after 10 switches | after 10 switches + 20 gens | growth 20 gens | growth 10 switches (RSS / UA) | growth 10 switches + 20 gens | growth switches 2 → 10 | switch ms median (min–max) | restart ms | engine load ms | warm-up ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...r.memory.variants.map((v) => {
-      const mem = (i: number) => {
-        const s = v.samples[i];
-        const range = s?.rssRangeMb ? ` [${f(s.rssRangeMb[0], 0)}–${f(s.rssRangeMb[1], 0)}]` : '';
-        return s ? `${f(s.rssMb, 0)} MB${range} (UA ${f(s.uaMemoryMb, 0)})` : '—';
-      };
-      return (
-        `| ${v.variant === 'restart' ? 'fresh worker (?restart-worker)' : 'same worker (default)'} | ${mem(0)} | ${mem(1)} | ${mem(2)} | ${mem(3)} | ` +
-        `${pct(v.growthGenerations)} | ${pct(v.growthSwitches)} / ${pct(v.uaGrowthSwitches ?? null)} | ${pct(v.growthSwitchesSettled ?? null)} | ${pct(v.growthSwitches2to10 ?? null)} | ${f(median(v.switchMs), 0)} (${range(v.switchMs)}) | ` +
-        `${f(median(v.restartMs), 0)} | ${f(median(v.loadMs), 0)} | ${f(median(v.warmupMs), 0)} |`
-      );
-    }),
-    '',
+    ...renderSwitchMemory(r.memory, '##'),
   ];
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@ import type { MachineInfo } from './machine';
 import type { SpeedMeasure } from './measures/backend-runs';
 import { renderGrammar, type GrammarMeasure } from './measures/grammar';
 import type { KvCacheMeasure } from './measures/kv-cache';
-import type { MemoryMeasure } from './measures/memory';
+import { renderSwitchMemory, type SwitchMemoryMeasure } from './measures/switch-memory-report';
 import type { PipelineMeasure } from './measures/pipeline';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
 import { renderKvCache } from './report-kv';
@@ -16,7 +16,7 @@ export interface BenchResults {
   speed: SpeedMeasure[];
   pipeline: PipelineMeasure | null;
   responsiveness: ResponsivenessMeasure | null;
-  memory: MemoryMeasure | null;
+  memory: SwitchMemoryMeasure | null;
   kvCache?: KvCacheMeasure[];
   grammar?: GrammarMeasure[];
 }
@@ -25,7 +25,6 @@ const f = (v: number | null | undefined, digits = 1): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
 const pct = (v: number | null | undefined): string =>
   v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`;
-const mb = (v: number | null): string => (v === null ? '—' : `${(v / 1e6).toFixed(1)} MB`);
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
 function adapterLine(speed: SpeedMeasure[]): string {
@@ -45,22 +44,26 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     'Absolute numbers are noisy on a shared 2-core machine; ratios come from interleaved runs (medians).',
     '',
-    '## 1–2, 4–5: load, speed, peer, roofline',
-    '',
-    '| backend | model | load cold ms | load 2nd ms | TTFT ms | prefill tok/s | decode tok/s | peer tok/s | ours ÷ peer | roofline |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...r.speed.map(
-      (s) =>
-        `| ${s.config} | ${s.model} | ${f(s.load.coldMs, 0)} | ${f(s.load.warmMs, 0)} | ${f(s.ours.ttftMs)} | ${f(s.ours.prefillTokPerS, 0)} | ` +
-        `${f(s.ours.decodeTokPerS)} | ${f(s.peer.decodeTokPerS)} | **${f(s.peerRatio, 3)}** | ` +
-        `${s.roofline ? `${pct(s.roofline.fraction)} of ${f(s.roofline.bandwidthGBps)} GB/s` : '—'} |`,
-    ),
-    '',
-    `Decode tok/s: ${r.speed[0]?.tokens ?? '?'}-token greedy runs (fewer on replicas, see JSON), ${r.speed[0]?.runs ?? '?'} ours/peer pairs alternated. ` +
-      'Load "2nd" = unload then load again in the same page: model files come from the HTTP cache (bytes re-fetched are in the JSON). ' +
-      'Roofline = decode tok/s × ONNX file bytes ÷ WASM SIMD read bandwidth measured in the same page (1 thread, best of 6 × 256 MiB).',
-    '',
   ];
+  // `--only` runs measure no speed: no empty table, and no chart of it.
+  if (r.speed.length > 0)
+    lines.push(
+      '## 1–2, 4–5: load, speed, peer, roofline',
+      '',
+      '| backend | model | load cold ms | load 2nd ms | TTFT ms | prefill tok/s | decode tok/s | peer tok/s | ours ÷ peer | roofline |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...r.speed.map(
+        (s) =>
+          `| ${s.config} | ${s.model} | ${f(s.load.coldMs, 0)} | ${f(s.load.warmMs, 0)} | ${f(s.ours.ttftMs)} | ${f(s.ours.prefillTokPerS, 0)} | ` +
+          `${f(s.ours.decodeTokPerS)} | ${f(s.peer.decodeTokPerS)} | **${f(s.peerRatio, 3)}** | ` +
+          `${s.roofline ? `${pct(s.roofline.fraction)} of ${f(s.roofline.bandwidthGBps)} GB/s` : '—'} |`,
+      ),
+      '',
+      `Decode tok/s: ${r.speed[0]?.tokens ?? '?'}-token greedy runs (fewer on replicas, see JSON), ${r.speed[0]?.runs ?? '?'} ours/peer pairs alternated. ` +
+        'Load "2nd" = unload then load again in the same page: model files come from the HTTP cache (bytes re-fetched are in the JSON). ' +
+        'Roofline = decode tok/s × ONNX file bytes ÷ WASM SIMD read bandwidth measured in the same page (1 thread, best of 6 × 256 MiB).',
+      '',
+    );
   const p = r.pipeline;
   if (p) {
     lines.push(
@@ -85,28 +88,10 @@ export function renderMarkdown(r: BenchResults): string {
       '',
     );
   }
-  const mem = r.memory;
-  if (mem) {
-    const g = mem.growthGenerations;
-    const s = mem.growthSwitches;
-    const ok = (x: { jsHeap: number; ua: number | null; rss: number | null }) =>
-      [x.jsHeap, x.ua ?? 0, x.rss ?? 0].every((v) => v < 0.05);
-    lines.push(
-      '## 7: memory (harness page, WASM, bundled model)',
-      '',
-      '| when | page JS heap | page + workers (UA memory) | renderer RSS |',
-      '|---|---|---|---|',
-      ...mem.samples.map(
-        (x) => `| ${x.label} | ${mb(x.pageJsHeapBytes)} | ${mb(x.uaMemoryBytes)} | ${mb(x.rendererRssBytes)} |`,
-      ),
-      `| growth 1 → 20 generations | ${pct(g.jsHeap)} | ${pct(g.ua)} | ${pct(g.rss)} (${verdict(ok(g))}) |`,
-      `| growth over 10 switches | ${pct(s.jsHeap)} | ${pct(s.ua)} | ${pct(s.rss)} (${verdict(ok(s))}) |`,
-      '',
-    );
-  }
+  if (r.memory) lines.push(...renderSwitchMemory(r.memory, '## 7:'));
   lines.push(...renderKvCache(r.kvCache ?? []));
   lines.push(...renderGrammar(r.grammar ?? []));
   if (r.notes.length > 0) lines.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
-  lines.push('![decode tok/s, ours vs peer; tok/s over a long stream](latest.svg)', '');
+  if (r.speed.length > 0) lines.push('![decode tok/s, ours vs peer; tok/s over a long stream](latest.svg)', '');
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --only kv|grammar]
+ * npm run bench [-- --quick] [-- --only kv|grammar|dtypes|memory]
  *
  * Builds the app into dist-bench if missing, generates the SmolLM2-shaped replicas into
  * bench/models if missing, serves both from one cross-origin-isolated origin
@@ -19,7 +19,7 @@ import { runBackend, type BackendConfig, type SpeedMeasure } from './measures/ba
 import { runGrammar, type GrammarMeasure } from './measures/grammar';
 import { runKvCache, type KvCacheMeasure } from './measures/kv-cache';
 import { runDtypes, type DtypeForm, type DtypeMeasure } from './measures/dtypes';
-import { runMemory } from './measures/memory';
+import { runSwitchMemory } from './measures/switch-memory';
 import { runPipeline } from './measures/pipeline';
 import { runResponsiveness } from './measures/responsiveness';
 import { benchModels, ensureReplica, grammarModels, MODELS_DIR } from './models';
@@ -39,6 +39,7 @@ const quick = values.quick ?? false;
 /**
  * `--only kv`: just the KV-cache measures (prefix reuse by turn, speculation), for a short run.
  * `--only grammar`: the constrained-decoding mask cost.
+ * `--only memory`: memory over 20 generations and 10 model switches (section 7).
  * `--only dtypes`: just the dtype table (every form of the 135M-shaped replica on WASM 1/N threads, the
  * tiny replica on WebGPU), into bench/results/dtypes-latest.md and the README.
  */
@@ -51,7 +52,7 @@ if (!existsSync(`${APP_DIR}/index.html`) || !existsSync(`${APP_DIR}/models/demo/
   log(`building the app into ${APP_DIR}`);
   execSync(`npm run models && npx vite build --outDir ${APP_DIR}`, { stdio: 'inherit' });
 }
-const models = only === 'dtypes' || only === 'grammar' ? [] : benchModels(quick, APP_DIR, log);
+const models = only === 'dtypes' || only === 'grammar' || only === 'memory' ? [] : benchModels(quick, APP_DIR, log);
 const maskModels = only === null || only === 'grammar' ? grammarModels(quick, log) : [];
 // The real repo (SmolLM2-135M-Instruct) is GenAI-form without q8; the Optimum-form replica has all four WASM forms.
 const WASM_FORMS: DtypeForm[] = [
@@ -84,7 +85,7 @@ const notes = [
 if (!quick && !models.some((m) => m.name === 'smollm2-360m'))
   notes.push('SmolLM2-360M q8 skipped: not enough free memory.');
 
-/** Ends a `--only grammar` run after the WASM measures. */
+/** Ends a `--only grammar` or `--only memory` run after the WASM measures. */
 class Done extends Error {}
 
 const results: BenchResults = {
@@ -129,8 +130,10 @@ try {
       speed.push(...(await runBackend(config, models, server, tokensFor, quick ? 3 : 5, log)));
     results.pipeline = await runPipeline(wasmBrowser, server, quick ? 1000 : 2000, quick ? 3 : 5, log);
     results.responsiveness = await runResponsiveness(wasmBrowser, server.origin, 2000, log);
-    results.memory = await runMemory(wasmBrowser, server, quick ? 32 : 64, log);
   }
+  // The default (one worker) only; bench:page also runs a fresh worker per switch beside it.
+  if (only === null || only === 'memory')
+    results.memory = await runSwitchMemory(server.origin, quick ? 32 : 64, log, ['keep-worker']);
   if (only === null || only === 'kv')
     kv.push(
       ...(await runKvCache(
@@ -145,7 +148,7 @@ try {
   await wasmBrowser.close();
   wasmBrowser = null;
 
-  if (only === 'grammar') throw new Done();
+  if (only === 'grammar' || only === 'memory') throw new Done();
   gpuBrowser = await launch('webgpu');
   const gpu: BackendConfig = { name: 'webgpu', backend: 'webgpu', browser: gpuBrowser };
   if (runsDtypes)
@@ -178,7 +181,7 @@ if (dtypes.length > 0) {
 }
 if (only === 'dtypes') {
   // The table above is the whole run.
-} else if (only === 'kv' || only === 'grammar') {
+} else if (only === 'kv' || only === 'grammar' || only === 'memory') {
   writeFileSync(`${RESULTS_DIR}/${only}-latest.md`, renderMarkdown(results));
 } else {
   writeFileSync(`${RESULTS_DIR}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);

@@ -172,9 +172,10 @@ export async function runSwitchMemory(
   origin: string,
   tokens: number,
   log: (line: string) => void,
+  which: readonly SwitchMemoryVariant['variant'][] = ['keep-worker', 'restart'],
 ): Promise<SwitchMemoryMeasure> {
   const variants: SwitchMemoryVariant[] = [];
-  for (const variant of ['keep-worker', 'restart'] as const) {
+  for (const variant of which) {
     const v = await switchVariant(origin, variant, tokens);
     variants.push(v);
     log(
