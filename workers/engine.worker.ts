@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec } from './protocol';
+import type { GenerateRequest, LoadProgress, ModelSpec, WorkerApi } from './protocol';
+import { batchEvents } from './engine/event-batches';
 import { Engine } from './engine/engine';
 import { installWorkerScriptPolicy } from './engine/trusted-types';
 
@@ -8,12 +9,15 @@ installWorkerScriptPolicy(self as unknown as Parameters<typeof installWorkerScri
 
 const engine = new Engine();
 
-/** The Comlink face of the engine: the stream is transferred, not cloned, so backpressure crosses the boundary. */
-const api: EngineApi = {
+/**
+ * The Comlink face of the engine: the stream is transferred, not cloned, so backpressure crosses the
+ * boundary; tokens cross in batches, one message each (event-batches.ts).
+ */
+const api: WorkerApi = {
   load: (spec: ModelSpec, onProgress?: (p: LoadProgress) => void) => engine.load(spec, onProgress),
   unload: () => engine.unload(),
   generate: async (request: GenerateRequest) => {
-    const stream = await engine.generate(request);
+    const stream = batchEvents(await engine.generate(request));
     return Comlink.transfer(stream, [stream as unknown as Transferable]);
   },
   pause: () => engine.pause(),

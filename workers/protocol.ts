@@ -305,6 +305,9 @@ export type StreamEvent =
       tokenIds?: number[];
     };
 
+/** Consecutive events as one chunk of the worker's stream (see workers/engine/event-batches.ts). */
+export type StreamBatch = readonly StreamEvent[];
+
 /** The names the engine raises; the list lives in common/ so the page can branch on it too. */
 export type { EngineErrorName } from '../common/error-names';
 import type { EngineErrorName } from '../common/error-names';
@@ -368,4 +371,12 @@ export interface EngineApi {
   clearCache(): Promise<void>;
   /** Diagnostics: the standard transformers.js path on the same model, for tests and benchmarks. */
   peerGenerate(request: GenerateRequest): Promise<PeerRunResult>;
+}
+
+/**
+ * What the worker exposes through Comlink: the engine interface, with the token stream in batches
+ * (one message per batch, not per token). `WorkerEngine` unpacks it, so the page sees `EngineApi`.
+ */
+export interface WorkerApi extends Omit<EngineApi, 'generate'> {
+  generate(request: GenerateRequest): Promise<ReadableStream<StreamBatch>>;
 }

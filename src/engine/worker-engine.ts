@@ -4,7 +4,15 @@ import * as Comlink from 'comlink';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import workerUrl from '../../workers/engine.worker?worker&url';
 import type { ErrorName } from '../../common/error-names';
-import type { EngineApi, GenerateRequest, LoadProgress, ModelSpec, StreamEvent } from '../../workers/protocol';
+import type {
+  EngineApi,
+  GenerateRequest,
+  LoadProgress,
+  ModelSpec,
+  StreamBatch,
+  StreamEvent,
+  WorkerApi,
+} from '../../workers/protocol';
 import { trustedScriptUrl } from '../security/trusted-types';
 import { WorkerHealth, type HealthOptions } from './worker-health';
 
@@ -62,7 +70,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   const crashListeners = new Set<(error: Error) => void>();
   const pending = new Set<(error: Error) => void>();
   let worker: Worker;
-  let remote: Comlink.Remote<EngineApi>;
+  let remote: Comlink.Remote<WorkerApi>;
   let health: WorkerHealth;
   /** Consecutive workers whose script never ran (404 after an update, offline without a precache). */
   let failedStarts = 0;
@@ -73,7 +81,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   function start(): void {
     down = null;
     worker = spawn();
-    remote = Comlink.wrap<EngineApi>(worker);
+    remote = Comlink.wrap<WorkerApi>(worker);
     const self = worker;
     health = new WorkerHealth(
       () => remote.status(),
@@ -165,12 +173,13 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
    * A generation can block the worker through its prefill: lenient until the first token (or the
    * end) arrives; decode passes answer the heartbeat between them. The wrapper reads the worker's
    * stream only when its own reader asks (high-water mark 0), so backpressure is the reader's; it is
-   * a pull source rather than a TransformStream pipe because every token crosses it on the main
-   * thread, and a pipe spends a read, a write and a transform (each a promise) per chunk.
+   * a pull source rather than a TransformStream pipe because every chunk crosses it on the main
+   * thread, and a pipe spends a read, a write and a transform (each a promise) per chunk. The worker
+   * sends tokens in batches (one message each); they are unpacked here, so readers see one event each.
    */
   async function generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
     const release = health.busy();
-    let source: ReadableStreamDefaultReader<StreamEvent>;
+    let source: ReadableStreamDefaultReader<StreamBatch>;
     try {
       source = (await call(() => remote.generate(request))).getReader();
     } catch (error) {
@@ -180,7 +189,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     return new ReadableStream<StreamEvent>(
       {
         async pull(controller) {
-          let read: ReadableStreamReadResult<StreamEvent>;
+          let read: ReadableStreamReadResult<StreamBatch>;
           try {
             read = await source.read();
           } catch (error) {
@@ -192,8 +201,10 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
             controller.close();
             return;
           }
-          if (read.value.type !== 'start') release();
-          controller.enqueue(read.value);
+          for (const event of read.value) {
+            if (event.type !== 'start') release();
+            controller.enqueue(event);
+          }
         },
         // A reader that cancels (before the first token, or Stop's cancel) ends the generation too.
         cancel(reason) {
