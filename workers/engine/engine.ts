@@ -18,6 +18,7 @@ import { validateCacheOptions } from './cache-options';
 import { runGeneration, type Counters } from './generation';
 import { GpuLossWatch, isGpuLoss } from './gpu-loss';
 import { addWarmupAnswers, warmUpAnswers } from './warmup-answers';
+import { coldCompileUntil, resourceEntries } from './cold-compile';
 import { GeneratedIds } from './generated-ids';
 import { GrammarService } from './grammar/grammar-service';
 import { KeptCache } from './kept-cache';
@@ -100,6 +101,8 @@ export class Engine implements EngineApi {
         forward: () => ({ passes: this.counters.forwardPasses, ms: this.counters.forwardMs }),
         settledPassMs: loaded.info.warmup?.bestPassMs ?? NaN,
         signal: controller.signal,
+        // WASM only: on WebGPU the passes run on the GPU, and SwiftShader's would stretch the wait to its cap.
+        until: loaded.info.backend === 'wasm' ? coldCompileUntil(resourceEntries()) : null,
       });
       await this.active?.finished;
       // Nothing of the warm-up stays: no kept cache, no remembered ids, no speculation estimates.

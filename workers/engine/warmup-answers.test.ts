@@ -86,6 +86,23 @@ describe('warmUpAnswers', () => {
     expect(requests.map((r) => r.maxTokens)).toEqual([DEFAULT_ANSWER_WARMUP.minTokens]);
   });
 
+  it('on a cold compile, keeps answering past the settled passes until the compile is likely done', async () => {
+    const { deps } = scripted([1], 1);
+    // 48 tokens × 1 ms an answer; a cold compile until t = 1000 ms.
+    const report = await warmUpAnswers({ ...deps, until: 1000 });
+    expect(report.answers).toBe(Math.floor(1000 / 48));
+    expect(report.ms).toBeLessThanOrEqual(1000);
+    expect((await warmUpAnswers(scripted([1], 1).deps)).answers).toBe(3);
+    expect((await warmUpAnswers({ ...scripted([1], 1).deps, until: null })).answers).toBe(3);
+  });
+
+  it('caps what a cold compile adds at coldBudgetMs', async () => {
+    const { deps } = scripted([1], 1);
+    const report = await warmUpAnswers({ ...deps, until: 60_000 });
+    expect(report.ms).toBeLessThanOrEqual(DEFAULT_ANSWER_WARMUP.coldBudgetMs);
+    expect(report.ms).toBeGreaterThan(DEFAULT_ANSWER_WARMUP.coldBudgetMs - 48);
+  });
+
   it('stops on abort (a newer load)', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -13,7 +13,9 @@ import type { GenerateRequest, LoadResult, StreamEvent } from '../protocol';
  * Short answers through the engine's own `generate`, drained and discarded, warm the first; running
  * more of them until their forward passes are back at the settled pass time waits out the second,
  * behind the progress bar instead of in the user's first answer. Both are budgeted by time, so a
- * large model (70+ ms a pass) spends a few tokens here, not seconds per answer.
+ * large model (70+ ms a pass) spends a few tokens here, not seconds per answer. On a cold visit
+ * (ORT's wasm compiled from scratch, see cold-compile.ts) the compile goes on after the passes look
+ * settled, in bursts, so the answers go on until it is likely done (`until`), at most `coldBudgetMs`.
  */
 const SAMPLINGS: readonly Partial<GenerateRequest>[] = [
   { temperature: 0, speculative: 'off' },
@@ -32,6 +34,9 @@ export interface AnswerWarmupOptions {
   /** Warm once an answer's forward time per pass is within this factor of the settled pass time. */
   warmFactor: number;
   maxAnswers: number;
+  /** Cap on the time a cold compile (`until`) may add, and on its answers. */
+  coldBudgetMs: number;
+  maxColdAnswers: number;
 }
 
 export const DEFAULT_ANSWER_WARMUP: AnswerWarmupOptions = {
@@ -40,6 +45,8 @@ export const DEFAULT_ANSWER_WARMUP: AnswerWarmupOptions = {
   minTokens: 4,
   warmFactor: 1.3,
   maxAnswers: 12,
+  coldBudgetMs: 5000,
+  maxColdAnswers: 200,
 };
 
 export interface AnswerWarmupReport {
@@ -57,6 +64,8 @@ export interface AnswerWarmupDeps {
   /** The decode warm-up's best window: ms per pass once tiered up. */
   settledPassMs: number;
   signal: AbortSignal;
+  /** Keep answering until this time (`now()` clock): a cold compile may still take the cores (cold-compile.ts). */
+  until?: number | null;
   now?: () => number;
 }
 
@@ -100,12 +109,15 @@ export async function warmUpAnswers(
   let answers = 0;
   let lastForwardMs = NaN;
   let lastAnswerMs = 0;
-  while (answers < options.maxAnswers && !deps.signal.aborted) {
-    const elapsed = now() - started;
+  const until = Math.min(deps.until ?? -Infinity, started + options.coldBudgetMs);
+  while (!deps.signal.aborted) {
+    const at = now();
+    const cold = at + lastAnswerMs <= until;
+    if (answers >= (cold ? options.maxColdAnswers : options.maxAnswers)) break;
     // The first answer always runs (it warms the request path); later ones only if they fit.
-    if (answers > 0 && elapsed + lastAnswerMs > options.budgetMs) break;
+    if (!cold && answers > 0 && at - started + lastAnswerMs > options.budgetMs) break;
     const warm = lastForwardMs <= options.warmFactor * deps.settledPassMs;
-    if (answers >= SAMPLINGS.length && warm) break;
+    if (!cold && answers >= SAMPLINGS.length && warm) break;
     const before = deps.forward();
     const answerStarted = now();
     await drain(await deps.generate(warmupRequest(answers, tokens)));
