@@ -63,57 +63,6 @@ export function newContext(browser: Browser, baseURL: string): Promise<BrowserCo
   return browser.newContext({ baseURL, serviceWorkers: 'block' });
 }
 
-export async function pageHeap(page: Page): Promise<{ usedBytes: number; totalBytes: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('HeapProfiler.collectGarbage');
-    const usage = await cdp.send('Runtime.getHeapUsage');
-    return { usedBytes: usage.usedSize, totalBytes: usage.totalSize };
-  } finally {
-    await cdp.detach();
-  }
-}
-
-interface AttachedToTarget {
-  sessionId: string;
-  targetInfo: { type: string };
-}
-
-/**
- * A full GC in the page and in each of its dedicated workers. `pageHeap` collects only the page:
- * the engine worker's isolate kept a model load's garbage (its fetched file bytes, tokenizer JSON)
- * until V8's memory reducer ran on its own, seconds later, which read as growth per switch. Workers
- * are reached through the page's auto-attached (non-flat) CDP sessions, as Playwright exposes no
- * CDP session for a worker.
- */
-export async function collectGarbageEverywhere(page: Page, timeoutMs = 5000): Promise<{ workers: number }> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    await cdp.send('HeapProfiler.collectGarbage');
-    const workers: string[] = [];
-    cdp.on('Target.attachedToTarget', (event: AttachedToTarget) => {
-      if (event.targetInfo.type === 'worker') workers.push(event.sessionId);
-    });
-    const replies = new Map<number, () => void>();
-    cdp.on('Target.receivedMessageFromTarget', (event: { message: string }) => {
-      const reply = JSON.parse(event.message) as { id?: number };
-      if (reply.id !== undefined) replies.get(reply.id)?.();
-    });
-    // Already-running workers are reported as attached before setAutoAttach answers.
-    await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-    let id = 0;
-    for (const sessionId of workers) {
-      const done = new Promise<void>((resolve) => replies.set(++id, resolve));
-      const message = JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' });
-      await cdp.send('Target.sendMessageToTarget', { sessionId, message });
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-    }
-    return { workers: workers.length };
-  } finally {
-    await cdp.detach();
-  }
-}
-
 /** Main-thread task time of the page so far (CDP Performance.getMetrics `TaskDuration`, seconds). */
 export async function openMetrics(page: Page): Promise<{ taskSeconds(): Promise<number>; close(): Promise<void> }> {
   const cdp = await page.context().newCDPSession(page);
@@ -175,7 +124,7 @@ export function rendererRssBytes(): number | null {
 /**
  * Renderer RSS once it has settled: a terminated worker's heaps are freed asynchronously (seconds
  * after `terminate()`, measured here), so this polls until two readings `intervalMs` apart differ by
- * under 1%, or `maxMs` passes. `collect` runs a GC (see `collectGarbageEverywhere`) before each reading.
+ * under 1%, or `maxMs` passes. `collect` runs a GC (`PipePage.collectGarbageEverywhere`) before each reading.
  */
 export async function settledRendererRssBytes(
   collect: () => Promise<unknown>,

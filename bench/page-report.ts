@@ -2,6 +2,7 @@ import type { EfficiencyMeasure, UiProfile, WarmupMeasure } from './measures/pag
 import { renderSwitchMemory, type SwitchMemoryMeasure } from './measures/switch-memory-report';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
 import { median } from './stats';
+import { fixed as f, spread } from './format';
 
 export interface PageResults {
   startedAt: string;
@@ -15,10 +16,8 @@ export interface PageResults {
   memory: SwitchMemoryMeasure;
 }
 
-const f = (v: number | null | undefined, d = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d);
-const range = (xs: number[]) => (xs.length ? `${f(Math.min(...xs))}–${f(Math.max(...xs))}` : '—');
-const range2 = (xs: number[]) => (xs.length ? `${f(Math.min(...xs), 2)}–${f(Math.max(...xs), 2)}` : '—');
+const range = (xs: number[]) => spread(xs);
+const range2 = (xs: number[]) => spread(xs, 2);
 
 export function renderPageReport(r: PageResults): string {
   const lines = [

@@ -1,7 +1,5 @@
 import type { KvCacheMeasure } from './measures/kv-cache';
-
-const f = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
+import { fixed as f } from './format';
 
 /** The KV-cache section of latest.md: pass cost and break-even, speculation, TTFT by turn. */
 export function renderKvCache(kv: readonly KvCacheMeasure[]): string[] {

@@ -6,6 +6,7 @@ import { renderSwitchMemory, type SwitchMemoryMeasure } from './measures/switch-
 import type { PipelineMeasure } from './measures/pipeline';
 import type { ResponsivenessMeasure } from './measures/responsiveness';
 import { renderKvCache } from './report-kv';
+import { fixed as f, percent as pct } from './format';
 
 export interface BenchResults {
   startedAt: string;
@@ -21,10 +22,6 @@ export interface BenchResults {
   grammar?: GrammarMeasure[];
 }
 
-const f = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
-const pct = (v: number | null | undefined): string =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(1)}%`;
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
 function adapterLine(speed: SpeedMeasure[]): string {

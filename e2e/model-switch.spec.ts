@@ -46,6 +46,24 @@ function runtimeReady() {
   return Boolean((window as unknown as Partial<RuntimeWindow>).__typewriter?.bridge);
 }
 
+/** The page-side functions above, run in a Playwright page or a pipe page. */
+interface Runtime {
+  switchTo(spec: ModelSpec): Promise<Awaited<ReturnType<typeof switchTo>>>;
+  generate(request: { seed: number; maxTokens: number }): Promise<{ reason: string }>;
+}
+
+/** 10 switches fp32 ↔ q8, each followed by a short answer; the restart each switch reported. */
+async function switchTenTimes(runtime: Runtime): Promise<(number | null)[]> {
+  const restarts: (number | null)[] = [];
+  for (let i = 0; i < 10; i++) {
+    const outcome = await runtime.switchTo(i % 2 === 0 ? Q8 : FP32);
+    expect(outcome.error).toBeNull();
+    restarts.push(outcome.restartMs);
+    expect((await runtime.generate({ seed: 100 + i, maxTokens: 8 })).reason).toBe('length');
+  }
+  return restarts;
+}
+
 /** Counts the engine workers a page starts (Playwright also sees ORT's pthread workers; the engine's URL names it). */
 function countEngineWorkers(page: Page) {
   const urls: string[] = [];
@@ -80,13 +98,10 @@ test("10 model switches in a returning user's profile keep one engine worker, an
     expect((await page.collectGarbageEverywhere()).workers).toBe(1);
     const before = await settledRendererRssBytes(() => page.collectGarbageEverywhere());
     test.skip(before === null || rendererRssBytes() === null, 'renderer RSS is read from Linux /proc');
-    const restarts: (number | null)[] = [];
-    for (let i = 0; i < 10; i++) {
-      const outcome = await page.evaluate(switchTo, i % 2 === 0 ? Q8 : FP32);
-      expect(outcome.error).toBeNull();
-      restarts.push(outcome.restartMs);
-      expect((await page.evaluate(generate, { seed: 100 + i, maxTokens: 8 })).reason).toBe('length');
-    }
+    const restarts = await switchTenTimes({
+      switchTo: (spec) => page.evaluate(switchTo, spec),
+      generate: (request) => page.evaluate(generate, request),
+    });
     // The same worker loaded every model: none was started, and no switch reported a restart.
     expect.soft(page.workerUrls().filter((url) => url.includes('engine.worker'))).toHaveLength(1);
     expect.soft(restarts.every((ms) => ms === null)).toBe(true);
@@ -110,13 +125,10 @@ test('?restart-worker starts a fresh engine worker for each of 10 switches, and 
   await page.waitForFunction(runtimeReady);
   expect((await page.evaluate(switchTo, FP32)).ok).toBe(true);
   const workersBefore = engineWorkers();
-  const restarts: (number | null)[] = [];
-  for (let i = 0; i < 10; i++) {
-    const outcome = await page.evaluate(switchTo, i % 2 === 0 ? Q8 : FP32);
-    expect(outcome.error).toBeNull();
-    restarts.push(outcome.restartMs);
-    expect((await page.evaluate(generate, { seed: 100 + i, maxTokens: 8 })).reason).toBe('length');
-  }
+  const restarts = await switchTenTimes({
+    switchTo: (spec) => page.evaluate(switchTo, spec),
+    generate: (request) => page.evaluate(generate, request),
+  });
   expect(engineWorkers() - workersBefore).toBe(10);
   expect(restarts.every((ms) => ms !== null && ms > 0)).toBe(true);
 });

@@ -1,12 +1,8 @@
 import { median } from '../stats';
 import type { SwitchMemoryMeasure } from './switch-memory';
+import { fixed as f, percent as pct, spread as range } from '../format';
 
 export type { SwitchMemoryMeasure };
-
-const f = (v: number | null | undefined, d = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d);
-const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
-const range = (xs: number[]) => (xs.length ? `${f(Math.min(...xs))}–${f(Math.max(...xs))}` : '—');
 
 /** The switch-memory table, for `bench:page` and section 7 of `npm run bench`. */
 export function renderSwitchMemory(m: SwitchMemoryMeasure, heading: string): string[] {
