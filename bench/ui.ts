@@ -11,6 +11,7 @@ interface AppWindow {
         generation: { status: string; tokens: number; stats: GenerationStats | null };
         settings: { systemPrompt: string };
         samplingChanged(field: string, value: string): void;
+        settingsChanged(patch: { speculative?: 'auto' | 'on' | 'off' }): void;
       };
       subscribe(listener: (state: { generation: unknown }, previous: { generation: unknown }) => void): () => void;
     };
@@ -52,6 +53,8 @@ export interface UiRunOptions {
   spec?: ModelSpec;
   /** Record a Chromium performance trace of the stream and turn on `?profile` stage timings. */
   trace?: boolean;
+  /** The app's prompt-lookup speculation setting for this run (default: the app's, `auto`). */
+  speculative?: 'auto' | 'on' | 'off';
 }
 
 /** Records long tasks and long animation frames from the first script on, before the app runs. */
@@ -100,14 +103,18 @@ export async function runInUi(
       );
       if (!loaded.ok) throw new Error(`the UI could not load ${JSON.stringify(options.spec.source)}`);
     }
-    const { model, systemPrompt } = await page.evaluate((n) => {
-      const state = (window as unknown as AppWindow).__typewriter.store.getState();
-      // Greedy with no penalty, so the harness run of the same prompt yields the same tokens.
-      state.samplingChanged('maxTokens', String(n));
-      state.samplingChanged('temperature', '0');
-      state.samplingChanged('repetitionPenalty', '1');
-      return { model: state.model.result as LoadResult, systemPrompt: state.settings.systemPrompt };
-    }, maxTokens);
+    const { model, systemPrompt } = await page.evaluate(
+      ({ n, speculative }) => {
+        const state = (window as unknown as AppWindow).__typewriter.store.getState();
+        // Greedy with no penalty, so the harness run of the same prompt yields the same tokens.
+        state.samplingChanged('maxTokens', String(n));
+        state.samplingChanged('temperature', '0');
+        state.samplingChanged('repetitionPenalty', '1');
+        if (speculative) state.settingsChanged({ speculative });
+        return { model: state.model.result as LoadResult, systemPrompt: state.settings.systemPrompt };
+      },
+      { n: maxTokens, speculative: options.speculative },
+    );
     await page.evaluate(() => {
       const w = window as unknown as AppWindow;
       const log = document.querySelector('[role="log"]');

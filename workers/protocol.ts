@@ -130,6 +130,8 @@ export interface LoadResult {
     /** Discarded answers through the request path, and the tokens each decoded (see warmup-answers.ts). */
     answers?: number;
     answerTokens?: number;
+    /** Forward ms per pass of the last warm-up answer, and the fastest any of them ran. */
+    answerPassMs?: { last: number; fastest: number };
   };
   /**
    * Where `loadMs` went, ms: finding the files and the backend, the tokenizer, the model (its files

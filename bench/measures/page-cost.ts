@@ -86,6 +86,9 @@ export interface WarmupVisit {
   warmupPasses: number | null;
   /** Median ms per warm-up pass in its first and its last window. */
   warmupPassMs: [number, number] | null;
+  /** The warm-up answers after the passes: how many, and forward ms per pass of the last and the fastest. */
+  warmupAnswers: number | null;
+  warmupAnswerPassMs: { last: number; fastest: number } | null;
   /** Decode tok/s (engine stats) of answers 1–5 in a row after the load. */
   answers: number[];
   /** Tokens each answer decoded (all equal unless one ended early). */
@@ -93,6 +96,8 @@ export interface WarmupVisit {
   /** Prompt tokens each answer prefilled (the whole prompt: no KV reuse between them). */
   prefilled: number[];
   firstOverFifth: number;
+  /** Answer 1 ÷ the median of answers 3–5: the same question against a steadier estimate of steady state. */
+  firstOverSteady: number;
   /**
    * Renderer CPU ms per generated token for each answer (CDP SystemInfo.getProcessInfo): what the
    * engine spends, which other load on a shared machine does not inflate the way it inflates tok/s.
@@ -138,10 +143,13 @@ async function visit(
     warmupMs: result.warmup?.ms ?? null,
     warmupPasses: result.warmup?.passes ?? null,
     warmupPassMs: result.warmup ? [result.warmup.firstPassMs, result.warmup.lastPassMs] : null,
+    warmupAnswers: result.warmup?.answers ?? null,
+    warmupAnswerPassMs: result.warmup?.answerPassMs ?? null,
     answers,
     answerTokens,
     prefilled,
     firstOverFifth: (answers[0] ?? NaN) / (answers[4] ?? NaN),
+    firstOverSteady: (answers[0] ?? NaN) / median(answers.slice(2)),
     cpuMsPerToken,
     fifthOverFirstCpu: (cpuMsPerToken[4] ?? NaN) / (cpuMsPerToken[0] ?? NaN),
   };
@@ -172,7 +180,9 @@ export async function runWarmup(
   };
   const fmt = (v: WarmupVisit) =>
     `${v.answers.map((a) => a.toFixed(0)).join(', ')} tok/s, ` +
-    `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms)`;
+    `${v.cpuMsPerToken.map((a) => a.toFixed(2)).join(', ')} CPU ms/token (load ${v.loadMs.toFixed(0)} ms, ` +
+    `${v.warmupAnswers ?? 0} warm-up answers, last/fastest ${v.warmupAnswerPassMs?.last.toFixed(2)}/` +
+    `${v.warmupAnswerPassMs?.fastest.toFixed(2)} ms a pass)`;
   const out: WarmupRound[] = [];
   for (let round = 0; round < rounds; round++) {
     const profile = await launchProfile('wasm', origin);

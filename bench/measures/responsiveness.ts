@@ -22,6 +22,18 @@ export interface ResponsivenessMeasure {
   late: WindowDetail;
   /** [seconds since the first token, tok/s rendered in the DOM over the preceding bucket]. */
   domRateSeries: [number, number][];
+  /**
+   * The same question with the engine's speed held equal. The engine slows with context (the demo
+   * model 4x from token 100 to 2,000 with speculation off), and since the page's time is mostly per
+   * frame, ms per token then follows the engine. So: the late window of a 2,000-token answer
+   * (speculation off, which otherwise depends on what the text repeats) against the early window of
+   * a short answer to a prompt as long as that late window's context, also speculation off: both at
+   * the same context length, so at the same engine speed, with ~2,000 vs ~100 tokens of answer on the page.
+   */
+  sameContext: {
+    late: WindowDetail & { msPerToken: number };
+    control: WindowDetail & { msPerToken: number; promptTokens: number };
+  };
 }
 
 export interface WindowDetail {
@@ -63,6 +75,24 @@ function rateSeries(dom: [number, number][], bucketMs: number): [number, number]
   return series;
 }
 
+/**
+ * Main-thread time is sampled this often: the early window (tokens 20–200) lasts ~0.2 s at the demo
+ * model's speed, so a 100 ms poll gave it one or two intervals and its figure swung 3x run to run.
+ */
+const POLL_MS = 50;
+
+const windowText = (w: WindowDetail & { msPerToken: number }) =>
+  `${w.msPerToken.toFixed(3)} ms/token (busy ${w.busyMsPerS.toFixed(0)} ms/s at ${w.tokPerS.toFixed(0)} tok/s)`;
+
+/**
+ * A user message that makes a prompt of about `tokens` tokens with the demo model's tokenizer and
+ * chat template (measured: ~0.46 token per character of this text; the report gives the real count).
+ */
+function longPrompt(tokens: number): string {
+  const sentence = 'The keeper climbed the stairs at dusk and lit the lamp for the ships. ';
+  return `${sentence.repeat(Math.round((tokens * 2.18) / sentence.length))}Go on with the story.`;
+}
+
 /** One long stream in the real UI, with main-thread time sampled through CDP every `pollMs`. */
 export async function runResponsiveness(
   browser: Browser,
@@ -70,9 +100,14 @@ export async function runResponsiveness(
   tokens: number,
   log: (line: string) => void,
 ): Promise<ResponsivenessMeasure> {
-  const run = await runInUi(browser, origin, tokens, UI_PROMPT, 100);
+  const run = await runInUi(browser, origin, tokens, UI_PROMPT, POLL_MS);
   const earlyWindow: [number, number] = [20, 200];
   const lateWindow: [number, number] = [tokens - 400, tokens - 20];
+  const off = { pollMs: POLL_MS, speculative: 'off' as const };
+  const longRun = await runInUi(browser, origin, tokens, UI_PROMPT, off);
+  const mid = (w: [number, number]) => (w[0] + w[1]) / 2;
+  const contextTokens = longRun.engine.promptTokens + mid(lateWindow) - mid(earlyWindow);
+  const controlRun = await runInUi(browser, origin, 400, longPrompt(contextTokens), off);
   const result: ResponsivenessMeasure = {
     tokens: run.tokens,
     domTokPerS: run.domTokPerS,
@@ -87,12 +122,22 @@ export async function runResponsiveness(
     early: detail(run.busy, ...earlyWindow),
     late: detail(run.busy, ...lateWindow),
     domRateSeries: rateSeries(run.dom, 250),
+    sameContext: {
+      late: { msPerToken: perToken(longRun.busy, ...lateWindow), ...detail(longRun.busy, ...lateWindow) },
+      control: {
+        promptTokens: controlRun.engine.promptTokens,
+        msPerToken: perToken(controlRun.busy, ...earlyWindow),
+        ...detail(controlRun.busy, ...earlyWindow),
+      },
+    },
   };
   log(
     `responsiveness: ${result.longTasksOver50ms} long tasks (max ${result.maxLongTaskMs.toFixed(0)} ms), ` +
       `main thread ${result.msPerTokenEarly.toFixed(3)} ms/token early vs ${result.msPerTokenLate.toFixed(3)} late ` +
       `(busy ${result.early.busyMsPerS.toFixed(0)} vs ${result.late.busyMsPerS.toFixed(0)} ms/s at ` +
-      `${result.early.tokPerS.toFixed(0)} vs ${result.late.tokPerS.toFixed(0)} tok/s)`,
+      `${result.early.tokPerS.toFixed(0)} vs ${result.late.tokPerS.toFixed(0)} tok/s); same context: late ` +
+      `${windowText(result.sameContext.late)} vs ${windowText(result.sameContext.control)} ` +
+      `(control prompt ${result.sameContext.control.promptTokens} tokens)`,
   );
   return result;
 }

@@ -51,6 +51,13 @@ describe('warmUpAnswers', () => {
     const report = await warmUpAnswers(deps);
     expect(report.answers).toBe(6);
     expect(report.lastForwardMs).toBeCloseTo(1.1);
+    expect(report.fastestForwardMs).toBeCloseTo(1.1);
+  });
+
+  it('reports the fastest answer next to the last, for the bench to see whether the warm-up ended slow', async () => {
+    const report = await warmUpAnswers(scripted([3, 1, 2], 1).deps);
+    expect(report.fastestForwardMs).toBe(1);
+    expect(report.lastForwardMs).toBe(2);
   });
 
   it('gives up at the budget when passes never recover', async () => {

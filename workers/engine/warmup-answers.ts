@@ -55,6 +55,8 @@ export interface AnswerWarmupReport {
   tokensPerAnswer: number;
   /** Forward ms per pass of the last warm-up answer (NaN when none ran). */
   lastForwardMs: number;
+  /** The fastest forward ms per pass of any warm-up answer (NaN when none ran). */
+  fastestForwardMs: number;
 }
 
 export interface AnswerWarmupDeps {
@@ -108,6 +110,7 @@ export async function warmUpAnswers(
   const tokens = tokensPerAnswer(deps.settledPassMs, options);
   let answers = 0;
   let lastForwardMs = NaN;
+  let fastestForwardMs = NaN;
   let lastAnswerMs = 0;
   const until = Math.min(deps.until ?? -Infinity, started + options.coldBudgetMs);
   while (!deps.signal.aborted) {
@@ -124,9 +127,10 @@ export async function warmUpAnswers(
     lastAnswerMs = now() - answerStarted;
     const after = deps.forward();
     lastForwardMs = after.passes > before.passes ? (after.ms - before.ms) / (after.passes - before.passes) : NaN;
+    if (lastForwardMs > 0 && !(fastestForwardMs <= lastForwardMs)) fastestForwardMs = lastForwardMs;
     answers++;
   }
-  return { ms: now() - started, answers, tokensPerAnswer: tokens, lastForwardMs };
+  return { ms: now() - started, answers, tokensPerAnswer: tokens, lastForwardMs, fastestForwardMs };
 }
 
 /** The answers' time counts as load and warm-up time in what the load reports. */
@@ -136,6 +140,7 @@ export function addWarmupAnswers(info: LoadResult, report: AnswerWarmupReport): 
     info.warmup.ms += report.ms;
     info.warmup.answers = report.answers;
     info.warmup.answerTokens = report.tokensPerAnswer;
+    info.warmup.answerPassMs = { last: report.lastForwardMs, fastest: report.fastestForwardMs };
   }
   if (info.stepsMs) info.stepsMs.warmup += report.ms;
 }
