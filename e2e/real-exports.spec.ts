@@ -43,15 +43,17 @@ test.beforeEach(async ({ page }) => {
   await openHarness(page);
 });
 
-async function greedyMatchesPeer(page: Page, repoId: string, dtype: Dtype, maxTokens: number) {
+async function greedyMatchesPeer(
+  page: Page,
+  repoId: string,
+  dtype: Dtype,
+  maxTokens: number,
+  content = 'Name three lighthouses.',
+) {
   const info = await load(page, { ...hubSpec(repoId), dtype, backend: onWebGpu() ? 'webgpu' : 'wasm' });
   expect(info.dtype).toBe(dtype);
   expect(info.backend).toBe(onWebGpu() ? 'webgpu' : 'wasm');
-  const request: GenerateRequest = {
-    messages: [{ role: 'user', content: 'Name three lighthouses.' }],
-    maxTokens,
-    temperature: 0,
-  };
+  const request: GenerateRequest = { messages: [{ role: 'user', content }], maxTokens, temperature: 0 };
   const ours = await run(page, request);
   const peer = await page.evaluate((r) => window.__typewriter.engine.peerGenerate(r), request);
   expect(ours.error).toBeNull();
@@ -59,7 +61,7 @@ async function greedyMatchesPeer(page: Page, repoId: string, dtype: Dtype, maxTo
   expect(ours.ids).toHaveLength(maxTokens);
   expect(ours.ids).toEqual(peer.tokenIds);
   expect(new Set(ours.ids).size).toBeGreaterThan(2);
-  return info;
+  return { info, ours };
 }
 
 const WASM_CASES: [string, Dtype, string][] = [
@@ -85,10 +87,26 @@ const WASM_CASES: [string, Dtype, string][] = [
 for (const [repo, dtype, form] of WASM_CASES) {
   test(`${repo} ${dtype} (${form}): greedy ids equal transformers.js generate()`, async ({ page }) => {
     test.skip(onWebGpu(), 'WASM case');
-    const info = await greedyMatchesPeer(page, repo, dtype, 12);
+    const { info } = await greedyMatchesPeer(page, repo, dtype, 12);
     const external =
       repo === LLAMA && dtype === 'fp16' ? ['onnx/model_fp16.onnx_data', 'onnx/model_fp16.onnx_data_1'] : [];
     for (const file of external) expect(info.files).toContain(file);
+  });
+}
+
+// A long prompt prefills in chunks (kv-cache.ts: 64 MB of logits a pass, so 110 tokens with Qwen's 151,936-token
+// vocabulary and 341 with SmolLM2's 49,152), each after the ones before; transformers.js prefills it in one pass.
+for (const [repo, dtype, chunk] of [
+  [QWEN25, 'fp32', 110],
+  [SMOL, 'fp32', 341],
+] as const) {
+  test(`${repo} ${dtype}: a prompt prefilled in chunks gives the greedy ids of a one-pass prefill`, async ({
+    page,
+  }) => {
+    test.skip(onWebGpu(), 'WASM case');
+    const story = 'The keeper climbed the stairs at dusk and lit the lamp for the ships, one by one. ';
+    const { ours } = await greedyMatchesPeer(page, repo, dtype, 12, story.repeat(45));
+    expect(ours.start?.promptTokens ?? 0).toBeGreaterThan(2 * chunk);
   });
 }
 
@@ -154,7 +172,7 @@ const WEBGPU_CASES: [string, Dtype][] = [
 for (const [repo, dtype] of WEBGPU_CASES) {
   test(`${repo} ${dtype} on WebGPU: greedy ids equal transformers.js generate() @webgpu`, async ({ page }) => {
     test.skip(!onWebGpu(), 'WebGPU case');
-    const info = await greedyMatchesPeer(page, repo, dtype, 6);
+    const { info } = await greedyMatchesPeer(page, repo, dtype, 6);
     expect(info.q4Rewrite).toBeUndefined();
   });
 }

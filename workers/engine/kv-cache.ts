@@ -16,6 +16,11 @@ export interface TruncationCounters {
   kvTruncateMs: number;
 }
 
+/** Logits bytes one prefill pass may make, and the bounds on its tokens (see `KvCache.prefillChunk`). */
+const PREFILL_LOGITS_BYTES = 64 * 2 ** 20;
+const MAX_PREFILL_CHUNK = 512;
+const MIN_PREFILL_CHUNK = 32;
+
 export class KvCache {
   private cache: DynamicCache | null = null;
   private held: number[] = [];
@@ -37,9 +42,31 @@ export class KvCache {
 
   /**
    * Feeds `ids` after everything held; returns the logits of the last `rows` positions,
-   * oldest first (rows > 1 verifies speculative drafts in one pass).
+   * oldest first (rows > 1 verifies speculative drafts in one pass). A long feed (a prompt's
+   * prefill) runs in chunks of `prefillChunk()` tokens, whose logits nobody reads.
    */
   async feed(ids: readonly number[], rows = 1): Promise<Float32Array[]> {
+    const chunk = Math.max(this.prefillChunk(), rows);
+    let start = 0;
+    for (; ids.length - start > chunk; start += chunk) await this.pass(ids.slice(start, start + chunk), 0);
+    return this.pass(start === 0 ? ids : ids.slice(start), rows);
+  }
+
+  /**
+   * Tokens per prefill pass. One pass over a whole prompt makes seq × vocab logits (graphs without
+   * `num_logits_to_keep`) and heads × seq × context attention scores at once: a 1,934-token prompt
+   * on the SmolLM2-135M-shaped fp32 export (380 MB of logits) stalled the WASM engine for minutes,
+   * where q8 (490 MB less of weights) prefilled it in 22 s. Chunks bound both, at a few more passes.
+   */
+  prefillChunk(): number {
+    if (this.logitsToKeepSupported()) return MAX_PREFILL_CHUNK;
+    const vocab = Number((this.model.config as { vocab_size?: unknown }).vocab_size) || 0;
+    const fit = vocab > 0 ? Math.floor(PREFILL_LOGITS_BYTES / (vocab * 4)) : MAX_PREFILL_CHUNK;
+    return Math.max(MIN_PREFILL_CHUNK, Math.min(MAX_PREFILL_CHUNK, fit));
+  }
+
+  /** One forward pass: `ids` after everything held, the logits of the last `rows` positions. */
+  private async pass(ids: readonly number[], rows: number): Promise<Float32Array[]> {
     const total = this.held.length + ids.length;
     const inputs: Record<string, unknown> = {
       input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
@@ -49,7 +76,7 @@ export class KvCache {
     const past = this.cache ?? emptyCacheForSymbolicHeadDim(this.model);
     if (past) inputs.past_key_values = past;
     // Graphs that can skip logits nobody reads (a long prefill would otherwise make seq × vocab floats).
-    if (this.logitsToKeepSupported()) inputs.num_logits_to_keep = new Tensor('int64', [BigInt(rows)], []);
+    if (this.logitsToKeepSupported()) inputs.num_logits_to_keep = new Tensor('int64', [BigInt(Math.max(1, rows))], []);
     const outputs = (await this.model.forward(inputs)) as Record<string, Tensor>;
 
     const present: Record<string, Tensor> = {};
@@ -60,10 +87,11 @@ export class KvCache {
     else this.cache = new DynamicCache(present);
     this.held.push(...ids);
 
+    const out: Float32Array[] = [];
+    if (rows === 0) return out;
     const logits = outputs.logits as Tensor;
     const [, seq = 1, vocab = 0] = logits.dims;
     const floats = (logits.type === 'float32' ? logits : logits.to('float32')).data as Float32Array;
-    const out: Float32Array[] = [];
     // Copies: the sampler edits them, and the tensor's buffer may be reused.
     for (let r = Math.max(0, seq - rows); r < seq; r++) out.push(floats.slice(r * vocab, (r + 1) * vocab));
     return out;
