@@ -101,6 +101,35 @@ test('a second turn prefills only its new tokens; Regenerate and an edit roll ba
   expect(await page.evaluate(async () => (await window.__typewriter.engine.status()).kvCache)).toBeNull();
 });
 
+test('a Stop during a long prefill lands between its chunks; the cache keeps the chunks fed and the same prompt reuses them', async ({
+  page,
+}) => {
+  // ~3,000 tokens: six chunks of 512 with the demo model's 1,000-token vocabulary (kv-cache.ts).
+  const request: GenerateRequest = {
+    messages: [user('The keeper lit the lamp for the ships. '.repeat(250))],
+    maxTokens: 8,
+    temperature: 0,
+  };
+  await startRun(page, request);
+  await page.waitForFunction(() => window.__runState?.started === true);
+  await page.evaluate(() => window.__typewriter.engine.stop());
+  const stopped = await finish(page);
+  expect(stopped.error).toBeNull();
+  expect(stopped.reason).toBe('stopped');
+  expect(stopped.ids).toHaveLength(0);
+  const promptTokens = stopped.start?.promptTokens ?? 0;
+  expect(promptTokens).toBeGreaterThan(5 * 512);
+  const kept = (await page.evaluate(() => window.__typewriter.engine.status())).kvCache;
+  // Whole chunks, fewer than the prompt: the prefill ended between two of them, not after the last.
+  expect(kept?.tokens ?? 0).toBeGreaterThan(0);
+  expect((kept?.tokens ?? 0) % 512).toBe(0);
+  expect(kept?.tokens ?? 0).toBeLessThan(promptTokens);
+  const again = await run(page, request);
+  expect(again.error).toBeNull();
+  expect(again.reason).toBe('length');
+  expect(again.start?.reusedTokens).toBe(kept?.tokens);
+});
+
 test('a raw prompt sharing a prefix reuses the cache too; the kept cache is freed when idle and on load', async ({
   page,
 }) => {

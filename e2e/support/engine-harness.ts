@@ -34,7 +34,7 @@ declare global {
   interface Window {
     __typewriter: { engine: EngineApi };
     __run?: Promise<RunSummary>;
-    __runState?: { ids: number[]; tokenTimes: number[]; pausedAt: number | null };
+    __runState?: { ids: number[]; tokenTimes: number[]; pausedAt: number | null; started: boolean };
   }
 }
 
@@ -65,7 +65,7 @@ export async function loadError(page: Page, spec: ModelSpec): Promise<{ name: st
  */
 export async function startRun(page: Page, request: GenerateRequest): Promise<void> {
   await page.evaluate(async (req) => {
-    const state = { ids: [] as number[], tokenTimes: [] as number[], pausedAt: null as number | null };
+    const state = { ids: [] as number[], tokenTimes: [] as number[], pausedAt: null as number | null, started: false };
     window.__runState = state;
     const stream = await window.__typewriter.engine.generate(req);
     window.__run = (async () => {
@@ -93,6 +93,7 @@ export async function startRun(page: Page, request: GenerateRequest): Promise<vo
           state.pausedAt = state.ids.length;
         } else if (value.type === 'start') {
           summary.start = value;
+          state.started = true;
         } else if (value.type === 'done') {
           summary.reason = value.reason;
           summary.doneText = value.text;

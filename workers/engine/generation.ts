@@ -8,6 +8,7 @@ import type { EventChannel } from './event-channel';
 import type { GenerationControl } from './generation-control';
 import type { GenerationClock } from './generation-stats';
 import { IncrementalDecoder } from './incremental-decoder';
+import { FeedStopped } from './feed-stopped';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
 import type { KvCache } from './kv-cache';
 import type { LoadedModel } from './loader';
@@ -148,6 +149,15 @@ export async function runGeneration(
     return last ? 'length' : null;
   };
 
+  /**
+   * Between the chunks of a long prefill (kv-cache.ts) the worker reads its messages, so a Stop
+   * lands within a chunk and the heartbeat is answered; a Stop ends the prefill there.
+   */
+  const betweenPrefillChunks = async () => {
+    await yieldToEventLoop();
+    return control.stopped || channel.cancelled;
+  };
+
   channel.send({
     type: 'start',
     requestId,
@@ -182,7 +192,11 @@ export async function runGeneration(
         if (control.stopped || channel.cancelled) return finish('stopped');
       }
       const passStarted = performance.now();
-      const pass = cache.feed(draft.length > 0 ? [...feed, ...draft] : feed, draft.length + 1);
+      const pass = cache.feed(
+        draft.length > 0 ? [...feed, ...draft] : feed,
+        draft.length + 1,
+        index === 0 ? betweenPrefillChunks : undefined,
+      );
       const rows = await (interrupt ? interrupt.race(pass) : pass);
       const passMs = performance.now() - passStarted;
       counters.forwardMs += passMs;
@@ -224,6 +238,8 @@ export async function runGeneration(
     }
     return finish('length');
   } catch (error) {
+    // Stopped between prefill chunks: the cache holds exactly the chunks fed, and is kept.
+    if (error instanceof FeedStopped) return finish('stopped');
     if (await plan.isGpuLoss?.(error)) {
       // Not the end of the answer: the page reloads the model on WASM and goes on from these ids.
       channel.send({ type: 'error', name: 'GpuLost', message: GPU_LOST_NOTICE, tokenIds: [...emitted] });

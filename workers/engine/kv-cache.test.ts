@@ -1,5 +1,6 @@
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
+import { FeedStopped } from './feed-stopped';
 import { KvCache } from './kv-cache';
 
 /**
@@ -83,5 +84,20 @@ describe('KvCache.feed', () => {
       [76, 1],
     ]);
     expect(rows[0]?.[0]).toBe(1100);
+  });
+
+  it('asks between chunks whether to go on, and on a stop keeps exactly the chunks fed', async () => {
+    const { model, passes } = countingModel(49_152);
+    const cache = new KvCache(model);
+    let asked = 0;
+    const stopAfterTwo = async () => ++asked === 2;
+    await expect(cache.feed(range(1400), 1, stopAfterTwo)).rejects.toEqual(new FeedStopped(682));
+    expect(asked).toBe(2);
+    expect(passes.map((p) => p.inputs)).toEqual([341, 341]);
+    expect(cache.ids).toEqual(range(682));
+    // Never asked after the last chunk, nor for a feed of one chunk.
+    let never = 0;
+    await cache.feed([1, 2, 3], 1, async () => ++never > 0);
+    expect(never).toBe(0);
   });
 });

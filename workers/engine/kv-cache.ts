@@ -1,5 +1,6 @@
 import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { emptyCacheForSymbolicHeadDim } from './empty-cache';
+import { FeedStopped } from './feed-stopped';
 import { tensorBytes, truncateTensors } from './kv-truncate';
 
 /**
@@ -43,12 +44,17 @@ export class KvCache {
   /**
    * Feeds `ids` after everything held; returns the logits of the last `rows` positions,
    * oldest first (rows > 1 verifies speculative drafts in one pass). A long feed (a prompt's
-   * prefill) runs in chunks of `prefillChunk()` tokens, whose logits nobody reads.
+   * prefill) runs in chunks of `prefillChunk()` tokens, whose logits nobody reads; `betweenChunks`
+   * runs after each but the last, and returning true ends the feed with `FeedStopped`.
    */
-  async feed(ids: readonly number[], rows = 1): Promise<Float32Array[]> {
+  async feed(ids: readonly number[], rows = 1, betweenChunks?: () => Promise<boolean>): Promise<Float32Array[]> {
     const chunk = Math.max(this.prefillChunk(), rows);
     let start = 0;
-    for (; ids.length - start > chunk; start += chunk) await this.pass(ids.slice(start, start + chunk), 0);
+    for (; ids.length - start > chunk; start += chunk) {
+      await this.pass(ids.slice(start, start + chunk), 0);
+      // What is cached stays consistent: `ids` holds exactly the chunks fed so far.
+      if (betweenChunks && (await betweenChunks())) throw new FeedStopped(start + chunk);
+    }
     return this.pass(start === 0 ? ids : ids.slice(start), rows);
   }
 
