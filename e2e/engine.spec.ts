@@ -140,6 +140,69 @@ test('stop ends within one token, during decode and during prefill, and the engi
   expect(next.ids).toHaveLength(5);
 });
 
+test('a stream whose worker dies ends with WorkerCrashed, read in flight or read after', async ({ page }) => {
+  // A stream transferred from a worker that is then terminated neither closes nor errors by itself.
+  const killEngineWorker = async () => {
+    const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+    await engines
+      .at(-1)
+      ?.evaluate(() => self.close())
+      .catch(() => undefined);
+  };
+  await load(page, DEMO);
+  // A read waiting on the worker when it dies.
+  await startRun(page, { prompt: 'Tell me a story', maxTokens: 3000, temperature: 0, speculative: 'off' });
+  await waitForTokens(page, 20);
+  await killEngineWorker();
+  const inFlight = await page.evaluate(() =>
+    (window.__run as Promise<unknown>).then(
+      () => 'ended normally',
+      (e: Error) => `${e.name}: ${e.message}`,
+    ),
+  );
+  expect(inFlight).toMatch(/^WorkerCrashed: The engine worker crashed/);
+
+  // A stream nobody reads while its worker dies: its next read fails at once.
+  await load(page, DEMO);
+  type IdleWindow = { __idle: ReadableStreamDefaultReader<{ type: string }> };
+  await page.evaluate(async () => {
+    const stream = await window.__typewriter.engine.generate({ prompt: 'Go on', maxTokens: 3000, temperature: 0 });
+    const reader = stream.getReader();
+    for (let i = 0; i < 5; i++) await reader.read();
+    (window as unknown as IdleWindow).__idle = reader;
+  });
+  await killEngineWorker();
+  // The heartbeat notices within ~2 s and starts a fresh worker, which answers with no model loaded (a status call
+  // that was waiting on the dead one fails with WorkerCrashed).
+  const freshStatus = () =>
+    page.evaluate(() =>
+      window.__typewriter.engine.status().then(
+        (s) => (s.model === null ? 'fresh worker' : 'same worker'),
+        (e: Error) => e.name,
+      ),
+    );
+  await expect.poll(freshStatus, { timeout: 15_000 }).toBe('fresh worker');
+  // What the last batch carried before the worker died is still read out, then the stream ends.
+  const readAfter = await page.evaluate(async () => {
+    const reader = (window as unknown as IdleWindow).__idle;
+    let queued = 0;
+    try {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return { end: 'closed', queued };
+        queued++;
+      }
+    } catch (e) {
+      return { end: `${(e as Error).name}: ${(e as Error).message}`, queued };
+    }
+  });
+  expect(readAfter.end).toMatch(/^WorkerCrashed: The engine worker crashed/);
+  expect(readAfter.queued).toBeLessThan(100);
+  // And the engine works again.
+  await load(page, DEMO);
+  expect((await run(page, { prompt: 'Again', maxTokens: 5, temperature: 0 })).ids).toHaveLength(5);
+});
+
 test('a reader that stops reading stops generation after a small queue @webgpu', async ({ page }) => {
   await load(page, DEMO);
   const before = await forwardPasses(page);

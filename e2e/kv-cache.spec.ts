@@ -37,11 +37,15 @@ const reply = (r: RunSummary): ChatMessage => ({
   tokenIds: r.tokenIds ?? [],
 });
 
+/** A run and its forward passes, a prefill counted as one (`status().forwardPasses` counts each of its chunks). */
 async function counted(page: Page, request: GenerateRequest): Promise<RunSummary & { passes: number }> {
   const before = await forwardPasses(page);
   const summary = await run(page, request);
   expect(summary.error).toBeNull();
-  return { ...summary, passes: (await forwardPasses(page)) - before };
+  const passes = summary.doneStats?.forwardPasses ?? NaN;
+  // Every pass of the run is in the worker's count, and the chunks of its prefill besides.
+  expect((await forwardPasses(page)) - before).toBeGreaterThanOrEqual(passes);
+  return { ...summary, passes };
 }
 
 test('a second turn prefills only its new tokens; Regenerate and an edit roll back; replies equal a fresh cache @webgpu', async ({
@@ -128,6 +132,45 @@ test('a Stop during a long prefill lands between its chunks; the cache keeps the
   expect(again.error).toBeNull();
   expect(again.reason).toBe('length');
   expect(again.start?.reusedTokens).toBe(kept?.tokens);
+});
+
+test('a Pause during a long prefill lands between its chunks: no pass runs until Resume, and the answer is the same', async ({
+  page,
+}) => {
+  const request: GenerateRequest = {
+    messages: [user('The lamp was lit at dusk for the ships at sea. '.repeat(120))],
+    maxTokens: 8,
+    temperature: 0,
+    speculative: 'off',
+    keepCacheMs: 0,
+  };
+  const status = () => page.evaluate(() => window.__typewriter.engine.status());
+  const unpaused = await run(page, request);
+  // Nothing kept, so the paused run prefills the whole prompt again.
+  expect((await status()).kvCache ?? null).toBeNull();
+  const promptTokens = unpaused.start?.promptTokens ?? 0;
+  expect(promptTokens).toBeGreaterThan(4 * 512);
+
+  const before = (await status()).forwardPasses;
+  await startRun(page, request);
+  await page.waitForFunction(() => window.__runState?.started === true);
+  await page.evaluate(() => window.__typewriter.engine.pause());
+  await page.waitForFunction(() => window.__runState?.pausedAt !== null);
+  // Paused before the first token, between two chunks (each chunk is a forward pass), and nothing runs after.
+  expect(await page.evaluate(() => window.__runState?.pausedAt)).toBe(0);
+  const atPause = await status();
+  expect(atPause.state).toBe('paused');
+  expect(atPause.forwardPasses - before).toBeGreaterThan(0);
+  await page.waitForTimeout(1000);
+  expect((await status()).forwardPasses).toBe(atPause.forwardPasses);
+  await page.evaluate(() => window.__typewriter.engine.resume());
+  const resumed = await finish(page);
+  expect(resumed.error).toBeNull();
+  expect(resumed.reason).toBe('length');
+  expect(resumed.ids).toEqual(unpaused.ids);
+  // The rest of the prompt, then the answer's 8 tokens.
+  expect((await status()).forwardPasses - atPause.forwardPasses).toBeGreaterThanOrEqual(8);
+  expect(resumed.doneStats?.pausedMs ?? 0).toBeGreaterThanOrEqual(1000);
 });
 
 test('a raw prompt sharing a prefix reuses the cache too; the kept cache is freed when idle and on load', async ({

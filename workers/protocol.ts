@@ -268,7 +268,7 @@ export interface GenerationStats {
   reuseMiss?: ReuseMiss | null;
   /** Bytes the KV cache holds now (GPU memory on WebGPU). */
   kvCacheBytes?: number;
-  /** Forward passes this generation ran, prefill included. */
+  /** Forward passes this generation ran, its prefill counted as one however many chunks it took. */
   forwardPasses?: number;
   /** Speculative decoding: draft tokens proposed and accepted (0 when it is off). */
   draftedTokens?: number;
@@ -319,7 +319,7 @@ export type EngineState = 'idle' | 'loading' | 'ready' | 'generating' | 'paused'
 export interface EngineStatus {
   state: EngineState;
   model: LoadResult | null;
-  /** Forward passes run since the worker started: lets tests prove pause runs none. */
+  /** Forward passes run since the worker started, each chunk of a prefill one: lets tests prove pause runs none. */
   forwardPasses: number;
   /** Milliseconds spent inside forward passes, for telling model time from pipeline overhead. */
   forwardMs: number;

@@ -77,6 +77,9 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   let gaveUp: WorkerCrashed | null = null;
   /** While waiting to start a worker again, calls fail at once with why (never on the released proxy). */
   let down: WorkerCrashed | null = null;
+  /** Counts the workers stopped, and says why the last one was: a stream from a stopped worker ends with it. */
+  let stopped = 0;
+  let stopCause: Error = new WorkerCrashed('The engine worker was stopped.');
 
   function start(): void {
     down = null;
@@ -111,7 +114,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
               : `Trying again in ${(retryDelays[failedStarts - 1] ?? 0) / 1000} s.`)
         : `The engine worker crashed (${cause}). It was restarted; the partial answer is kept. Load the model again.`,
     );
-    stopWorker();
+    stopWorker(error);
     settlePending(error);
     if (givingUp) gaveUp = error;
     else if (neverStarted) {
@@ -121,7 +124,9 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     crashListeners.forEach((l) => l(error));
   }
 
-  function stopWorker(): void {
+  function stopWorker(cause: Error): void {
+    stopped++;
+    stopCause = cause;
     health.stop();
     remote[Comlink.releaseProxy]();
     worker.terminate();
@@ -136,8 +141,9 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
   function restart(): void {
     // Between failed starts (or after giving up) there is no worker to replace: the backoff stands.
     if (down || gaveUp) return;
-    stopWorker();
-    settlePending(new WorkerCrashed('The engine worker was restarted while this call was running. Try again.'));
+    const error = new WorkerCrashed('The engine worker was restarted while this call was running. Try again.');
+    stopWorker(error);
+    settlePending(error);
     failedStarts = 0;
     start();
   }
@@ -176,9 +182,13 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
    * a pull source rather than a TransformStream pipe because every chunk crosses it on the main
    * thread, and a pipe spends a read, a write and a transform (each a promise) per chunk. The worker
    * sends tokens in batches (one message each); they are unpacked here, so readers see one event each.
+   * A stream transferred from a worker that is then terminated neither closes nor errors, so each read
+   * races the worker's death like every call does, and one after it fails at once: the stream ends
+   * with WorkerCrashed, for every reader (the bridge also races its reads, crash-signal.ts).
    */
   async function generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
     const release = health.busy();
+    const born = stopped;
     let source: ReadableStreamDefaultReader<StreamBatch>;
     try {
       source = (await call(() => remote.generate(request))).getReader();
@@ -191,7 +201,8 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
         async pull(controller) {
           let read: ReadableStreamReadResult<StreamBatch>;
           try {
-            read = await source.read();
+            if (stopped !== born) throw stopCause;
+            read = await call(() => source.read());
           } catch (error) {
             release();
             throw error;
@@ -209,7 +220,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
         // A reader that cancels (before the first token, or Stop's cancel) ends the generation too.
         cancel(reason) {
           release();
-          return source.cancel(reason);
+          return stopped === born ? call(() => source.cancel(reason)) : undefined;
         },
       },
       { highWaterMark: 0 },

@@ -191,7 +191,7 @@ export class Engine implements EngineApi {
         interrupt: this.gpuWatch?.signal,
         isGpuLoss: async (error: unknown) => loaded.info.backend === 'webgpu' && isGpuLoss(error, this.gpuWatch),
       };
-      const result = await runGeneration(loaded, valid, plan, requestId, channel, control, this.counters, clock);
+      const result = await runGeneration(loaded, valid, plan, requestId, channel, control, clock);
       if (result.gpuLost) return this.dropLostGpuModel(loaded);
       // A model unloaded meanwhile took its cache's memory with it: nothing to keep then.
       if (!result.keep || this.loaded !== loaded) return cache.dispose();

@@ -10,7 +10,7 @@ import type { GenerationClock } from './generation-stats';
 import { IncrementalDecoder } from './incremental-decoder';
 import { FeedStopped } from './feed-stopped';
 import { isOutOfMemory, outOfMemoryError } from './out-of-memory';
-import type { KvCache } from './kv-cache';
+import type { CacheCounters, KvCache } from './kv-cache';
 import type { LoadedModel } from './loader';
 import { Sampler } from './sampler';
 import type { SpeculationPolicy } from './speculation';
@@ -18,12 +18,8 @@ import { StopMatcher } from './stop-matcher';
 import type { ValidatedRequest } from './validate';
 import { yieldToEventLoop } from './yield';
 
-export interface Counters {
-  forwardPasses: number;
-  forwardMs: number;
-  kvTruncations: number;
-  kvTruncateMs: number;
-}
+/** The engine's counters; the cache counts its own passes into them (kv-cache.ts). */
+export type Counters = CacheCounters;
 
 /** Fails before any work when the prompt leaves no room to generate; returns the usable token budget. */
 export function fitToContext(promptTokens: number, maxTokens: number, contextLength: number): number {
@@ -85,7 +81,6 @@ export async function runGeneration(
   requestId: string,
   channel: EventChannel,
   control: GenerationControl,
-  counters: Counters,
   clock: GenerationClock,
 ): Promise<GenerationResult> {
   const { cache, promptIds, use, maxTokens, interrupt } = plan;
@@ -149,12 +144,24 @@ export async function runGeneration(
     return last ? 'length' : null;
   };
 
+  /** Announced between passes, so no token can follow the `paused` event; paused time leaves every rate. */
+  const holdWhilePaused = async () => {
+    if (!control.paused) return;
+    clock.pause();
+    channel.send({ type: 'paused', timestamp: Date.now() });
+    await control.gate();
+    clock.resume();
+    if (!control.stopped) channel.send({ type: 'resumed', timestamp: Date.now() });
+  };
+
   /**
-   * Between the chunks of a long prefill (kv-cache.ts) the worker reads its messages, so a Stop
-   * lands within a chunk and the heartbeat is answered; a Stop ends the prefill there.
+   * Between the chunks of a long prefill (kv-cache.ts, about a second each) the worker reads its
+   * messages, so the heartbeat is answered and a Pause or a Stop lands within a chunk; a Stop ends
+   * the prefill there.
    */
   const betweenPrefillChunks = async () => {
     await yieldToEventLoop();
+    await holdWhilePaused();
     return control.stopped || channel.cancelled;
   };
 
@@ -171,14 +178,7 @@ export async function runGeneration(
     let index = 0;
     while (index < maxTokens) {
       await yieldToEventLoop();
-      if (control.paused) {
-        // Announced here, between passes, so no token can follow the `paused` event.
-        clock.pause();
-        channel.send({ type: 'paused', timestamp: Date.now() });
-        await control.gate();
-        clock.resume();
-        if (!control.stopped) channel.send({ type: 'resumed', timestamp: Date.now() });
-      }
+      await holdWhilePaused();
       await channel.waitForRoom();
       if (control.stopped || channel.cancelled) return finish('stopped');
 
@@ -198,9 +198,6 @@ export async function runGeneration(
         index === 0 ? betweenPrefillChunks : undefined,
       );
       const rows = await (interrupt ? interrupt.race(pass) : pass);
-      const passMs = performance.now() - passStarted;
-      counters.forwardMs += passMs;
-      counters.forwardPasses++;
       passes++;
       if (index === 0) clock.prefillDone();
       // Read any Stop that arrived while the pass blocked the worker before emitting its tokens.

@@ -1,6 +1,6 @@
 import type { PreTrainedModel } from '@huggingface/transformers';
 import type { CacheUse, EngineStatus } from '../protocol';
-import { KvCache, type TruncationCounters } from './kv-cache';
+import { KvCache, type CacheCounters } from './kv-cache';
 import { commonPrefixLength, planReuse } from './prefix';
 
 /**
@@ -11,7 +11,7 @@ export class KeptCache {
   private cache: KvCache | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly counters: TruncationCounters) {}
+  constructor(private readonly counters: CacheCounters) {}
 
   /**
    * Hands the kept cache to a new generation, cut back to what it shares with `promptIds`

@@ -2,6 +2,7 @@ import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transfo
 import { emptyCacheForSymbolicHeadDim } from './empty-cache';
 import { FeedStopped } from './feed-stopped';
 import { tensorBytes, truncateTensors } from './kv-truncate';
+import { recordPrefillPass, timedChunk } from './prefill-pace';
 
 /**
  * A decoder's KV cache together with the exact token ids it holds. It outlives one generation:
@@ -11,13 +12,18 @@ import { tensorBytes, truncateTensors } from './kv-truncate';
  * We call `model.forward` directly (not `generate()`) so the decode loop can pause between
  * passes, wait for the reader, and sample with its own seeded sampler.
  */
-/** Rollback cost, for the stats and the bench: how many cuts and the time they took. */
-export interface TruncationCounters {
+/**
+ * What the cache's work costs, for the engine's status and the bench: forward passes (each prefill
+ * chunk is one) and their time, and rollback cuts and theirs.
+ */
+export interface CacheCounters {
+  forwardPasses: number;
+  forwardMs: number;
   kvTruncations: number;
   kvTruncateMs: number;
 }
 
-/** Logits bytes one prefill pass may make, and the bounds on its tokens (see `KvCache.prefillChunk`). */
+/** Logits bytes one prefill pass may make, and the bounds on its tokens (see `KvCache.memoryChunk`). */
 const PREFILL_LOGITS_BYTES = 64 * 2 ** 20;
 const MAX_PREFILL_CHUNK = 512;
 const MIN_PREFILL_CHUNK = 32;
@@ -29,7 +35,8 @@ export class KvCache {
 
   constructor(
     readonly model: PreTrainedModel,
-    private readonly counters: TruncationCounters = { kvTruncations: 0, kvTruncateMs: 0 },
+    private readonly counters: CacheCounters = { forwardPasses: 0, forwardMs: 0, kvTruncations: 0, kvTruncateMs: 0 },
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** The ids whose keys and values are in the cache, in order. */
@@ -48,23 +55,30 @@ export class KvCache {
    * runs after each but the last, and returning true ends the feed with `FeedStopped`.
    */
   async feed(ids: readonly number[], rows = 1, betweenChunks?: () => Promise<boolean>): Promise<Float32Array[]> {
-    const chunk = Math.max(this.prefillChunk(), rows);
     let start = 0;
-    for (; ids.length - start > chunk; start += chunk) {
+    // Sized again before each chunk: the pace of the one before is the best guess at the next.
+    for (let chunk = Math.max(this.prefillChunk(), rows); ids.length - start > chunk;) {
       await this.pass(ids.slice(start, start + chunk), 0);
+      start += chunk;
       // What is cached stays consistent: `ids` holds exactly the chunks fed so far.
-      if (betweenChunks && (await betweenChunks())) throw new FeedStopped(start + chunk);
+      if (betweenChunks && (await betweenChunks())) throw new FeedStopped(start);
+      chunk = Math.max(this.prefillChunk(), rows);
     }
     return this.pass(start === 0 ? ids : ids.slice(start), rows);
   }
 
   /**
-   * Tokens per prefill pass. One pass over a whole prompt makes seq × vocab logits (graphs without
-   * `num_logits_to_keep`) and heads × seq × context attention scores at once: a 1,934-token prompt
-   * on the SmolLM2-135M-shaped fp32 export (380 MB of logits) stalled the WASM engine for minutes,
-   * where q8 (490 MB less of weights) prefilled it in 22 s. Chunks bound both, at a few more passes.
+   * Tokens per prefill pass: the fewer of what memory allows and what takes about a second
+   * (prefill-pace.ts). One pass over a whole prompt makes seq × vocab logits (graphs without
+   * `num_logits_to_keep`) and heads × seq × context attention scores at once; a 1,934-token prompt on
+   * the SmolLM2-135M-shaped fp32 export (380 MB of logits) took the WASM engine past the heartbeat's limit.
    */
   prefillChunk(): number {
+    return Math.min(this.memoryChunk(), timedChunk(this.model));
+  }
+
+  /** At most 64 MB of logits a pass, within 32 and 512 tokens; 512 where the graph keeps only the rows read. */
+  memoryChunk(): number {
     if (this.logitsToKeepSupported()) return MAX_PREFILL_CHUNK;
     const vocab = Number((this.model.config as { vocab_size?: unknown }).vocab_size) || 0;
     const fit = vocab > 0 ? Math.floor(PREFILL_LOGITS_BYTES / (vocab * 4)) : MAX_PREFILL_CHUNK;
@@ -83,7 +97,12 @@ export class KvCache {
     if (past) inputs.past_key_values = past;
     // Graphs that can skip logits nobody reads (a long prefill would otherwise make seq × vocab floats).
     if (this.logitsToKeepSupported()) inputs.num_logits_to_keep = new Tensor('int64', [BigInt(Math.max(1, rows))], []);
+    const started = this.now();
     const outputs = (await this.model.forward(inputs)) as Record<string, Tensor>;
+    const ms = this.now() - started;
+    recordPrefillPass(this.model, ids.length, ms);
+    this.counters.forwardPasses++;
+    this.counters.forwardMs += ms;
 
     const present: Record<string, Tensor> = {};
     for (const name in outputs) {
