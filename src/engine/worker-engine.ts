@@ -87,6 +87,7 @@ export function createWorkerEngine(options: WorkerEngineOptions = {}): WorkerEng
     remote = Comlink.wrap<WorkerApi>(worker);
     const self = worker;
     health = new WorkerHealth(
+      // The status carries the pass counters, so a model whose passes are all slow is not taken for hung.
       () => remote.status(),
       (silentMs) => {
         if (worker === self) crashed(`it stopped answering for ${Math.round(silentMs / 100) / 10} s`);

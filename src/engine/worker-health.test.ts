@@ -124,3 +124,58 @@ describe('WorkerHealth before the first answer', () => {
     expect(hung).toHaveLength(1);
   });
 });
+
+describe('WorkerHealth with slow passes', () => {
+  it('stretches the strict limit to four of the recent passes, and still reports a worker that stops', async () => {
+    let now = 0;
+    const timer: { tick: (() => void) | null } = { tick: null };
+    const counters = { forwardPasses: 0, forwardMs: 0 };
+    // From 1 s on, a model whose every pass blocks the worker for 3 s: pings are answered between passes only. The
+    // generation holds the long limit until its first token (the end of the first pass), as WorkerEngine does.
+    let running = false;
+    let release = () => {};
+    let waiting: ((c: typeof counters) => void)[] = [];
+    const hung: number[] = [];
+    const health = new WorkerHealth(
+      () =>
+        new Promise((resolve) => {
+          if (running) waiting.push(resolve);
+          else resolve({ ...counters });
+        }),
+      (ms) => hung.push(ms),
+      {
+        hangMs: 2000,
+        timers: { now: () => now, setInterval: (fn) => (timer.tick = fn), clearInterval: () => (timer.tick = null) },
+      },
+    );
+    const run = async (until: number, passesEnd: boolean) => {
+      for (; now < until; now += 500) {
+        if (now === 1000) {
+          running = true;
+          release = health.busy();
+        }
+        if (passesEnd && running && now > 1000 && now % 3000 === 1000) {
+          release();
+          counters.forwardPasses++;
+          counters.forwardMs += 3000;
+          waiting.forEach((answer) => answer({ ...counters }));
+          waiting = [];
+        }
+        timer.tick?.();
+        await Promise.resolve();
+        await Promise.resolve();
+      }
+    };
+    health.start();
+    await run(31_000, true);
+    expect(hung).toEqual([]);
+    expect(counters.forwardPasses).toBe(9);
+    // Stuck in a pass after the one ending at 28 s: reported once silent for four passes' time (12 s), not 2 s
+    // and not never.
+    await run(39_500, false);
+    expect(hung).toEqual([]);
+    await run(42_000, false);
+    expect(hung).toHaveLength(1);
+    expect(hung[0]).toBeGreaterThan(12_000);
+  });
+});

@@ -6,7 +6,10 @@
  * 150k-token tokenizer, creating an ORT session, one long prefill pass), so while such a call
  * runs — from `busy()` until its release — the limit is the longer `busyHangMs`, and so it is
  * for the first answer of a new worker (its modules are still being evaluated). A load answers
- * pings between its steps, so "until the next answer" would not cover the step after it.
+ * pings between its steps, so "until the next answer" would not cover the step after it. A model
+ * whose every pass is slow (a big one on a slow CPU) is not hung either: when the ping's answer
+ * carries the worker's pass counters, the strict limit stretches to `PASS_HANG_FACTOR` times the
+ * recent passes' average (a prefill runs in chunks of about a second, so that covers them too).
  */
 export interface HealthTimers {
   now(): number;
@@ -24,6 +27,13 @@ export interface HealthOptions {
 export const HEARTBEAT_MS = 500;
 export const HANG_MS = 2000;
 export const BUSY_HANG_MS = 30_000;
+export const PASS_HANG_FACTOR = 4;
+
+/** What a ping may answer with: the worker's forward passes so far and their milliseconds. */
+export interface PassCounters {
+  forwardPasses: number;
+  forwardMs: number;
+}
 
 const realTimers: HealthTimers = {
   now: () => performance.now(),
@@ -38,6 +48,9 @@ export class WorkerHealth {
   /** Long calls running now (load, a generation until its first token). */
   private busyCalls = 0;
   private handle: unknown = null;
+  private lastCounters: PassCounters | null = null;
+  /** Average milliseconds of the passes run between the last two answers that saw any. */
+  private recentPassMs = 0;
   /** True once the worker has answered at all: its script loaded and its module ran. */
   started = false;
   private readonly intervalMs: number;
@@ -46,7 +59,7 @@ export class WorkerHealth {
   private readonly timers: HealthTimers;
 
   constructor(
-    private readonly ping: () => Promise<unknown>,
+    private readonly ping: () => Promise<PassCounters | void>,
     private readonly onHung: (silentMs: number) => void,
     options: HealthOptions = {},
   ) {
@@ -87,7 +100,10 @@ export class WorkerHealth {
     const silent = this.timers.now() - this.lastAnswer;
     // Until its first answer the worker is still evaluating its modules (transformers.js and ORT are large, and a
     // busy machine parses slowly); a script that fails to load says so with an `error` event instead.
-    const limit = !this.started || this.busyCalls > 0 ? this.busyHangMs : this.hangMs;
+    const limit =
+      !this.started || this.busyCalls > 0
+        ? this.busyHangMs
+        : Math.max(this.hangMs, PASS_HANG_FACTOR * this.recentPassMs);
     if (silent > limit) {
       this.stop();
       this.onHung(silent);
@@ -97,12 +113,18 @@ export class WorkerHealth {
     if (this.answered < this.sent) return;
     const seq = ++this.sent;
     this.ping().then(
-      () => this.answer(seq),
+      (counters) => this.answer(seq, counters),
       () => this.answer(seq),
     );
   }
 
-  private answer(seq: number): void {
+  private answer(seq: number, counters?: PassCounters | void): void {
+    if (counters) {
+      const last = this.lastCounters;
+      if (last && counters.forwardPasses > last.forwardPasses)
+        this.recentPassMs = (counters.forwardMs - last.forwardMs) / (counters.forwardPasses - last.forwardPasses);
+      this.lastCounters = counters;
+    }
     this.answered = Math.max(this.answered, seq);
     this.started = true;
     this.lastAnswer = this.timers.now();
