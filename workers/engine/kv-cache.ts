@@ -55,14 +55,17 @@ export class KvCache {
    * runs after each but the last, and returning true ends the feed with `FeedStopped`.
    */
   async feed(ids: readonly number[], rows = 1, betweenChunks?: () => Promise<boolean>): Promise<Float32Array[]> {
+    // A decode pass (one token, or a draft to verify) is never chunked: skip sizing on the per-token path.
+    if (ids.length <= rows) return this.pass(ids, rows);
     let start = 0;
-    // Sized again before each chunk: the pace of the one before is the best guess at the next.
-    for (let chunk = Math.max(this.prefillChunk(), rows); ids.length - start > chunk;) {
+    // Sized before each chunk: the pace of the one before is the best guess at the next.
+    for (;;) {
+      const chunk = Math.max(this.prefillChunk(), rows);
+      if (ids.length - start <= chunk) break;
       await this.pass(ids.slice(start, start + chunk), 0);
       start += chunk;
       // What is cached stays consistent: `ids` holds exactly the chunks fed so far.
       if (betweenChunks && (await betweenChunks())) throw new FeedStopped(start);
-      chunk = Math.max(this.prefillChunk(), rows);
     }
     return this.pass(start === 0 ? ids : ids.slice(start), rows);
   }
