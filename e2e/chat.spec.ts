@@ -51,6 +51,10 @@ test('the bundled model loads, an answer streams, pauses, resumes, stops and sur
   await expect(answer).toHaveAttribute('data-status', 'paused');
   const pausedText = await answerText(answer);
   const pausedPasses = await forwardPasses(page);
+  // The stats say how far it got: every token before the pause, not the count of the last 4 Hz update.
+  const pausedTokens = await generationField<number>(page, 'tokens');
+  expect(pausedTokens).toBeGreaterThan(0);
+  await expect(stats.locator('.gen-progress')).toHaveText(new RegExp(`^${pausedTokens} / 3000 tokens`));
   await page.waitForTimeout(1200);
   expect(await answerText(answer)).toBe(pausedText);
   expect(await forwardPasses(page)).toBe(pausedPasses);

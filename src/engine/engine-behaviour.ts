@@ -209,8 +209,17 @@ export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
       await reader.until('token', 'before pause');
       await reader.until('token', 'before pause');
       await engine.pause();
-      await reader.until('paused', 'after pause');
+      const paused = await reader.until('paused', 'after pause');
       check((await engine.status()).state === 'paused', 'state is paused');
+      // A paused page shows the last stats: they must count every token before the pause, not 250 ms ago's.
+      const before = reader.seen.slice(0, reader.seen.indexOf(paused));
+      const lastStats = before.findLast((e) => e.type === 'stats');
+      check(
+        before.at(-1)?.type === 'stats' &&
+          lastStats?.type === 'stats' &&
+          lastStats.stats.tokens === tokensOf(before).length,
+        `stats counting every token (${tokensOf(before).length}) come just before paused (got ${JSON.stringify(lastStats)})`,
+      );
       const passes = (await engine.status()).forwardPasses;
       const quiet = await reader.next(400);
       check(quiet === 'timeout', `nothing follows paused until resume (got ${JSON.stringify(quiet)})`);

@@ -190,7 +190,9 @@ export class FakeEngine implements EngineApi {
       let reason: 'length' | 'stopped' | 'eos' = script && maxTokens === script.length ? 'eos' : 'length';
       for (; index < maxTokens; index++) {
         if (this.paused && !this.stopped) {
-          // Announced here, between tokens, as the real decode loop does: no token follows `paused`.
+          // Announced here, between tokens, as the real decode loop does: no token follows `paused`, and
+          // stats counting every token before it come first.
+          controller.enqueue({ type: 'stats', stats: stats(index) });
           controller.enqueue({ type: 'paused', timestamp: Date.now() });
           while (this.paused && !this.stopped) await new Promise<void>((resolve) => (this.wake = resolve));
           if (!this.stopped) controller.enqueue({ type: 'resumed', timestamp: Date.now() });

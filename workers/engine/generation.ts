@@ -144,9 +144,15 @@ export async function runGeneration(
     return last ? 'length' : null;
   };
 
-  /** Announced between passes, so no token can follow the `paused` event; paused time leaves every rate. */
+  /**
+   * Announced between passes, so no token can follow the `paused` event; paused time leaves every rate.
+   * Stats go first: the 4 Hz ones may be up to 250 ms old, and a paused page would show their count
+   * (the first token's, on an early pause) against every token on screen until Resume.
+   */
   const holdWhilePaused = async () => {
     if (!control.paused) return;
+    lastStatsAt = performance.now();
+    channel.send({ type: 'stats', stats: stats() });
     clock.pause();
     channel.send({ type: 'paused', timestamp: Date.now() });
     await control.gate();

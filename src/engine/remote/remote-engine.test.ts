@@ -134,10 +134,15 @@ describe('RemoteEngine', () => {
     expect((await reader.read()).value?.type).toBe('start');
     expect((await reader.read()).value).toMatchObject({ type: 'token', text: 'a' });
     await engine.pause();
-    // A periodic stats event may come first (it carries no text); the next event that does is `paused`.
+    // Stats counting the one token so far come just before `paused` (a paused page shows them).
     let event = (await reader.read()).value;
-    while (event?.type === 'stats') event = (await reader.read()).value;
+    let lastStats: StreamEvent | undefined;
+    while (event?.type === 'stats') {
+      lastStats = event;
+      event = (await reader.read()).value;
+    }
     expect(event?.type).toBe('paused');
+    expect(lastStats).toMatchObject({ type: 'stats', stats: { tokens: 1 } });
     expect((await engine.status()).state).toBe('paused');
     const readsWhenPaused = server.state.reads;
     const next = reader.read();

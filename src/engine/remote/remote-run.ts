@@ -114,6 +114,11 @@ export class RemoteRun {
     if (this.stopped) return this.end('stopped');
     if (this.pauseToAnnounce) {
       this.pauseToAnnounce = false;
+      // As the worker engine does: stats counting every token so far, so a paused page shows them.
+      if (this.started) {
+        this.lastStatsAt = this.options.now();
+        this.queue.push({ type: 'stats', stats: this.stats() });
+      }
       this.queue.push({ type: 'paused', timestamp: Date.now() });
       return;
     }
