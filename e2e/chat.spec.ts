@@ -73,6 +73,10 @@ test('the bundled model loads, an answer streams, pauses, resumes, stops and sur
   expect(tokens).toBeGreaterThan(0);
   expect(tokens).toBeLessThan(3000);
   expect(await generationField<string>(page, 'finishReason')).toBe('stopped');
+  // The panel's decode rate is now the run's average, the figure the message's footer gives.
+  const footerRate = /· ([\d.]+ tok\/s) ·/.exec(await answer.locator('.msg-stats').innerText())?.[1];
+  expect(footerRate).toBeTruthy();
+  await expect(stats.locator('[data-stat="decode"]')).toHaveText(footerRate ?? '');
   const stoppedText = await answerText(answer);
   expect(stoppedText.length).toBeGreaterThan(pausedText.length);
   await screenshot(page, 'stopped');

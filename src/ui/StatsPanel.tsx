@@ -39,6 +39,10 @@ export function StatsPanel() {
   const max = maxTokens || stats?.maxTokens || 0;
   const done = fraction(tokens, max);
   const running = isGenerating(status);
+  // Live, the recent window's rate; once the run is over, its average, the figure its message footer shows.
+  const decode = running
+    ? (stats?.decodeTokPerS ?? stats?.averageDecodeTokPerS)
+    : (stats?.averageDecodeTokPerS ?? stats?.decodeTokPerS);
   return (
     <section className="stats" aria-label="Generation stats">
       {running && (
@@ -52,7 +56,7 @@ export function StatsPanel() {
       <dl className="stats-grid">
         <div>
           <dt>Decode</dt>
-          <dd data-stat="decode">{formatRate(stats?.decodeTokPerS ?? stats?.averageDecodeTokPerS)}</dd>
+          <dd data-stat="decode">{formatRate(decode)}</dd>
         </div>
         <div>
           <dt>First token</dt>
