@@ -20,7 +20,8 @@ test('the real engine passes the shared engine behaviour suite', async ({ page }
   await openHarness(page);
   const results = await page.evaluate(async (spec) => {
     const tw = (window as unknown as HarnessWindow).__typewriter;
-    return tw.runEngineBehaviour({ engine: tw.engine, spec: spec as ModelSpec });
+    const missingSpec: ModelSpec = { source: { kind: 'url', url: '/models/no-such-model/' } };
+    return tw.runEngineBehaviour({ engine: tw.engine, spec: spec as ModelSpec, missingSpec });
   }, DEMO);
   expect(results.map((r) => r.name)).toEqual(ENGINE_BEHAVIOURS.map((b) => b.name));
   expect(results.filter((r) => !r.ok)).toEqual([]);

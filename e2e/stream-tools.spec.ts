@@ -1,6 +1,6 @@
 import { expect, test, type Download, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { HUB_PORT } from './support/ports';
+import { HUB_ORIGIN, HUB_PORT } from './support/ports';
 import {
   answerText,
   assistantMessages,
@@ -192,10 +192,23 @@ test('Pacing "calm" visibly slows the display, and the final text is the same as
   await expect(again.getByLabel('Pacing', { exact: true })).toHaveValue('calm');
 });
 
-test('an unreachable model is retried with backoff, then the bundled model loads instead, with a Retry', async ({
+/** The load time of the model the store holds: the same number means the same load, not a reload. */
+const loadedModelMs = (page: Page) =>
+  page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          __typewriter: { store: { getState(): { model: { result: { loadMs: number } | null } } } };
+        }
+      ).__typewriter.store.getState().model.result?.loadMs ?? null,
+  );
+
+test('an unreachable model is retried with backoff, and the model loaded before stays, with a Retry', async ({
   page,
 }) => {
   await openApp(page);
+  const before = await page.getByLabel('Model status').textContent();
+  const loadedAt = await loadedModelMs(page);
   const settings = await openSettings(page);
   // Nothing listens on this port: every try fails fast, and no request leaves localhost.
   await settings.getByLabel('Model host').fill(`http://localhost:${HUB_PORT + 90}`);
@@ -208,10 +221,12 @@ test('an unreachable model is retried with backoff, then the bundled model loads
   await expect(loading.getByRole('status')).toContainText(/Retrying in [1-3] s \(attempt 2 of 3\)$/);
   await expect(loading.getByRole('status')).toContainText(/attempt 3 of 3\)$/);
 
+  // It failed before any weight was fetched, so the bundled model was never unloaded: nothing is reloaded.
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('ModelFallback: nobody/unreachable could not be downloaded');
-  await expect(alert).toContainText('even after 3 retries, so the bundled test model is loaded instead');
+  await expect(alert).toContainText(/^NetworkError: .*Still using Bundled test model\./);
   await expectReady(page);
+  await expect(page.getByLabel('Model status')).toHaveText(before ?? '');
+  expect(await loadedModelMs(page)).toBe(loadedAt);
 
   // Retry goes back to the model the person asked for; Cancel ends the wait before the next try.
   await alert.getByRole('button', { name: 'Retry' }).click();
@@ -221,5 +236,36 @@ test('an unreachable model is retried with backoff, then the bundled model loads
   await expect(page.getByText('Loading cancelled.')).toBeVisible();
   await expect(loading).toHaveCount(0);
   await page.waitForTimeout(1500);
+  await expect(loading).toHaveCount(0);
+  // Cancelled while waiting to retry: still the same model, and it answers.
+  await expectReady(page);
+  expect(await loadedModelMs(page)).toBe(loadedAt);
+  await send(page, 'Still there?');
+  await expect(assistantMessages(page).last()).toHaveAttribute('data-status', /complete|stopped/, { timeout: 30_000 });
+});
+
+test('a download cut once the weights were coming is retried, then the bundled model loads instead, with a Retry', async ({
+  page,
+}) => {
+  await openApp(page);
+  // The repo resolves and its small files arrive; every weight download fails as a lost connection would.
+  await page.route(`${HUB_ORIGIN}/typewriter/demo-weights-cut/**/*.onnx`, (route) =>
+    route.abort('internetdisconnected'),
+  );
+  const settings = await openSettings(page);
+  await settings.getByLabel('Model host').fill(HUB_ORIGIN);
+  await settings.getByLabel('Any Hub model id').fill('typewriter/demo-weights-cut');
+  await settings.getByRole('button', { name: 'Load this model (size unknown)' }).click();
+  await closeSettings(page);
+
+  const loading = page.getByRole('region', { name: 'Model loading' });
+  await expect(loading.getByRole('status')).toContainText(/attempt 3 of 3\)$/);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('ModelFallback: typewriter/demo-weights-cut could not be downloaded');
+  await expect(alert).toContainText('even after 3 retries, so the bundled test model is loaded instead');
+  await expectReady(page);
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await expect(loading).toContainText('Loading typewriter/demo-weights-cut');
+  await loading.getByRole('button', { name: 'Cancel' }).click();
   await expect(loading).toHaveCount(0);
 });

@@ -360,6 +360,10 @@ export interface PeerRunResult {
  * fake used by UI tests both implement it.
  */
 export interface EngineApi {
+  /**
+   * The newest load wins. The model loaded before stays until this one's weights are about to be fetched:
+   * a load that fails or is cancelled before then leaves it loaded and usable (`status().model`).
+   */
   load(spec: ModelSpec, onProgress?: (progress: LoadProgress) => void): Promise<LoadResult>;
   unload(): Promise<void>;
   generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>>;

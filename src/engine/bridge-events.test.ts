@@ -33,8 +33,32 @@ describe('bridge without a store', () => {
       ok: false,
       cancelled: false,
       error: { name: 'ModelFileMissing', message: 'No model.onnx.' },
+      kept: null,
     });
     expect(events.at(-1)).toMatchObject({ type: 'load-failed', label: 'Org', error: { name: 'ModelFileMissing' } });
+  });
+
+  it('a load that fails before its weights keeps the model before it: the outcome and the event say so, and it still answers', async () => {
+    const missing = { source: { kind: 'url' as const, url: '/models/nope/' } };
+    const engine = new FakeEngine({ loadStepMs: 1, tokenIntervalMs: 1, missing: (s) => s === missing });
+    const { bridge, events } = observed(engine);
+    const loaded = await bridge.load(DEMO, 'Demo');
+    expect(loaded.ok).toBe(true);
+    const failed = await bridge.load(missing, 'Nope');
+    expect(failed).toMatchObject({
+      ok: false,
+      cancelled: false,
+      error: { name: 'ModelFileMissing' },
+      kept: { spec: DEMO, label: 'Demo', result: loaded.ok ? loaded.result : null },
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'load-failed',
+      label: 'Nope',
+      error: { name: 'ModelFileMissing', message: expect.stringMatching(/Still using Demo\.$/) },
+      kept: { label: 'Demo' },
+    });
+    const answer = await bridge.generate({ messages: [{ role: 'user', content: 'hi' }], maxTokens: 3 });
+    expect(answer).toMatchObject({ reason: 'length', text: 'Hello world.' });
   });
 
   it('the newest load wins: the older resolves cancelled and emits nothing more', async () => {

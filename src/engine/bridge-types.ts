@@ -40,7 +40,15 @@ export interface GenerationOutcome {
 }
 
 /** What `load` resolves to; it never rejects. `cancelled` is true after Stop/Cancel or when a newer load replaced it. */
-export type LoadOutcome = { ok: true; result: LoadResult } | { ok: false; error: NamedError; cancelled: boolean };
+/** The model the engine still holds after a load that failed or was cancelled before its weights. */
+export interface KeptModel {
+  spec: ModelSpec;
+  label: string;
+  result: LoadResult;
+}
+
+export type LoadOutcome =
+  { ok: true; result: LoadResult } | { ok: false; error: NamedError; cancelled: boolean; kept?: KeptModel | null };
 
 export interface LoadSpeed {
   bytesPerSecond: number | null;
@@ -92,9 +100,9 @@ export type BridgeEvent =
   | { type: 'gpu-lost'; notice: string }
   /** Mid-answer, the model moved to another backend (after a lost GPU: now on WASM, in a fresh worker). */
   | { type: 'backend-changed'; result: LoadResult }
-  | { type: 'load-cancelled' }
-  /** `spec`/`label` let a view offer Retry. */
-  | { type: 'load-failed'; spec: ModelSpec; label: string; error: NamedError }
+  | { type: 'load-cancelled'; kept?: KeptModel | null }
+  /** `spec`/`label` let a view offer Retry; `kept` is the model still loaded, if any. */
+  | { type: 'load-failed'; spec: ModelSpec; label: string; error: NamedError; kept?: KeptModel | null }
   | { type: 'generation-started'; requestId: string; owner: string | null }
   | { type: 'generation-frame'; frame: GenerationFrame }
   | { type: 'generation-finished'; reason: FinishReason; text: string; stats: GenerationStats }

@@ -18,6 +18,7 @@ import type {
   BridgeObserver,
   BridgeOptions,
   GenerationOutcome,
+  KeptModel,
   LoadOutcome,
   StreamListener,
 } from './bridge-types';
@@ -40,6 +41,7 @@ export type {
   GenerateOptions,
   GenerationFrame,
   GenerationOutcome,
+  KeptModel,
   LoadOutcome,
   StreamListener,
 } from './bridge-types';
@@ -178,6 +180,19 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     emit({ type: 'control-failed', error: describeError(error) });
   }
 
+  /** The model loaded before a failed load, when the engine still holds it. */
+  async function stillLoaded(previous: KeptModel): Promise<KeptModel | null> {
+    try {
+      const held = (await crash.race(engine.status())).model;
+      const was = previous.result;
+      return held && held.modelId === was.modelId && held.backend === was.backend && held.dtype === was.dtype
+        ? previous
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
   /** `dismissError` is false for the automatic reload after a crash and for a fallback, so the notice stays. */
   async function load(requested: ModelSpec, label: string, dismissError: boolean): Promise<LoadOutcome> {
     const spec = gpuLost && requested.source.kind !== 'remote' ? { ...requested, gpuLost: true } : requested;
@@ -231,16 +246,21 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       frames.flushNow();
       const named = describeError(error);
       debug.note(`load of ${label} failed`, named);
-      current = null;
+      // A load that ends before the new weights are fetched leaves the model before it loaded (EngineApi.load).
+      const kept = previous?.result ? await stillLoaded({ ...previous, result: previous.result }) : null;
+      if (replaced()) return superseded;
+      current = kept;
       // After Cancel, whatever the engine reports (LoadCancelled, or a fetch's AbortError) is the cancel.
       if (named.name === 'LoadCancelled' || abort.signal.aborted) {
-        emit({ type: 'load-cancelled' });
-        return { ok: false, error: { name: 'LoadCancelled', message: named.message }, cancelled: true };
+        emit({ type: 'load-cancelled', kept });
+        return { ok: false, error: { name: 'LoadCancelled', message: named.message }, cancelled: true, kept };
       }
-      const fallback = isNetworkError(named) ? loadFallback?.(spec) : null;
+      // The bundled model stands in for an unreachable one only when there is no model left to use.
+      const fallback = isNetworkError(named) && !kept ? loadFallback?.(spec) : null;
       if (!fallback) {
-        emit({ type: 'load-failed', spec, label, error: named });
-        return { ok: false, error: named, cancelled: false };
+        const shown = kept ? { ...named, message: `${named.message} Still using ${kept.label}.` } : named;
+        emit({ type: 'load-failed', spec, label, error: shown, kept });
+        return { ok: false, error: named, cancelled: false, kept };
       }
       emit({ type: 'load-failed', spec, label, error: fallbackNotice(label, named) });
       loadAbort = null;

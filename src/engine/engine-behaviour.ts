@@ -10,6 +10,8 @@ export interface BehaviourSubject {
   engine: EngineApi;
   /** A small model the engine can load quickly. */
   spec: ModelSpec;
+  /** A model whose files are not there (its config.json answers 404). */
+  missingSpec: ModelSpec;
 }
 
 export interface BehaviourResult {
@@ -93,6 +95,13 @@ async function ready({ engine, spec }: BehaviourSubject): Promise<void> {
 }
 
 const tokensOf = (events: StreamEvent[]) => events.filter((e) => e.type === 'token');
+
+/** The engine answers with the model it holds: a short generation runs to its token limit. */
+async function usable({ engine }: BehaviourSubject, what: string): Promise<void> {
+  const events = await new EventReader((await engine.generate(ask(3))).getReader()).rest();
+  const done = events.at(-1);
+  check(done?.type === 'done' && tokensOf(events).length === 3, `${what} generates (got ${JSON.stringify(done)})`);
+}
 
 export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
   {
@@ -272,12 +281,36 @@ export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
     },
   },
   {
-    name: 'stop during a load cancels it with LoadCancelled and leaves no model',
-    async run({ engine, spec }) {
+    name: 'stop during a load cancels it with LoadCancelled and leaves no half-loaded model',
+    async run(subject) {
+      const { engine, spec } = subject;
+      await engine.unload();
       const loading = engine.load(spec);
       await engine.stop();
       await rejectsWith(loading, 'LoadCancelled', 'the stopped load');
-      check((await engine.status()).model === null, 'no half-loaded model');
+      const status = await engine.status();
+      check(status.model === null && status.state === 'idle', 'no half-loaded model');
+      // With a model loaded before, the stop leaves either that model, whole and usable, or none.
+      await ready(subject);
+      const again = engine.load(spec);
+      await engine.stop();
+      await rejectsWith(again, 'LoadCancelled', 'the second stopped load');
+      const after = await engine.status();
+      check(after.state === (after.model ? 'ready' : 'idle'), `state ${after.state} matches the model held`);
+      if (after.model) await usable(subject, 'the model kept after the stopped load');
+    },
+  },
+  {
+    name: 'a load that fails before its weights leaves the model before it loaded and usable',
+    async run(subject) {
+      const { engine, missingSpec } = subject;
+      await ready(subject);
+      const before = (await engine.status()).model;
+      await rejectsWith(engine.load(missingSpec), 'ModelFileMissing', 'the load of a model with no files');
+      const after = await engine.status();
+      check(after.state === 'ready', `ready after the failed load (got ${after.state})`);
+      check(after.model?.modelId === before?.modelId, `the model before is still loaded (got ${after.model?.modelId})`);
+      await usable(subject, 'the model kept after the failed load');
     },
   },
   {

@@ -26,6 +26,8 @@ export interface FakeEngineOptions {
   loadError?: { name: string; message: string };
   /** With `loadError`: only the first this-many loads fail (a flaky network that recovers). */
   loadFailures?: number;
+  /** Specs whose files are not there: their load fails with ModelFileMissing before the weights, keeping the model. */
+  missing?: (spec: ModelSpec) => boolean;
   /** Makes `generate()` reject with this named error. */
   generateError?: { name: string; message: string };
   statsEvery?: number;
@@ -97,6 +99,12 @@ export class FakeEngine implements EngineApi {
       await older;
       await this.stopGeneration();
       this.state = 'loading';
+      // As in the real engine, the model before stays until the weights would be fetched: the files are
+      // checked first, and a load that fails or is cancelled by then leaves it loaded.
+      await this.sleep(step);
+      if (cancelled) throw named({ name: 'LoadCancelled', message: 'Loading was cancelled.' });
+      if (this.options.missing?.(spec))
+        throw named({ name: 'ModelFileMissing', message: 'The model has no config.json (status 404).' });
       this.model = null;
       const phases: LoadProgress['phase'][] = ['download', 'download', 'compile', 'warmup'];
       for (const [i, phase] of phases.entries()) {
@@ -128,7 +136,7 @@ export class FakeEngine implements EngineApi {
       this.state = 'ready';
       return this.model;
     } catch (error) {
-      if (this.loadAbort === mine) this.state = 'idle';
+      if (this.loadAbort === mine) this.state = this.model ? 'ready' : 'idle';
       throw error;
     } finally {
       if (this.loadAbort === mine) this.loadAbort = null;

@@ -31,11 +31,11 @@ export function applyBridgeEvent(store: AppStore, bridge: Pick<Bridge, 'load'>, 
       s.loadSucceeded(event.result);
       return;
     case 'load-cancelled':
-      s.loadCancelled();
+      s.loadCancelled(event.kept ?? null);
       return;
     case 'load-failed': {
       const { spec, label } = event;
-      s.loadFailed();
+      s.loadFailed(event.kept ?? null);
       s.errorShown(event.error, () => void bridge.load(spec, label), backendFallback(store, bridge, spec, event.error));
       return;
     }

@@ -1,5 +1,5 @@
 import type { LoadProgress, LoadResult, ModelSpec } from '../../workers/protocol';
-import type { LoadRetry, LoadSpeed } from '../engine/bridge-types';
+import type { KeptModel, LoadRetry, LoadSpeed } from '../engine/bridge-types';
 import type { SliceCreator } from './store-types';
 
 export type { LoadRetry, LoadSpeed };
@@ -27,8 +27,9 @@ export interface ModelSlice {
   loadProgressed(progress: LoadProgress, speed: LoadSpeed): void;
   loadSucceeded(result: LoadResult): void;
   loadRetrying(retry: LoadRetry | null): void;
-  loadFailed(): void;
-  loadCancelled(): void;
+  /** `kept`: the model loaded before, which the engine still holds; the app stays ready with it. */
+  loadFailed(kept: KeptModel | null): void;
+  loadCancelled(kept: KeptModel | null): void;
   modelUnloaded(note: string | null): void;
   engineRestarted(ms: number): void;
 }
@@ -53,10 +54,17 @@ export const createModelSlice: SliceCreator<ModelSlice> = (set) => ({
   loadSucceeded: (result) =>
     set((s) => ({ model: { ...s.model, status: 'ready', result, speed: { bytesPerSecond: null, etaMs: null } } })),
   loadRetrying: (retry) => set((s) => ({ model: { ...s.model, retry, ...(retry ? { progress: null } : {}) } })),
-  loadFailed: () => set((s) => ({ model: { ...s.model, status: 'error', result: null, retry: null } })),
-  loadCancelled: () =>
+  loadFailed: (kept) =>
     set((s) => ({
-      model: { ...s.model, status: 'idle', result: null, progress: null, retry: null, note: 'Loading cancelled.' },
+      model: kept
+        ? { ...initialModelState, status: 'ready', ...kept, restartMs: s.model.restartMs }
+        : { ...s.model, status: 'error', result: null, retry: null },
+    })),
+  loadCancelled: (kept) =>
+    set((s) => ({
+      model: kept
+        ? { ...initialModelState, status: 'ready', ...kept, note: 'Loading cancelled.', restartMs: s.model.restartMs }
+        : { ...s.model, status: 'idle', result: null, progress: null, retry: null, note: 'Loading cancelled.' },
     })),
   modelUnloaded: (note) => set((s) => ({ model: { ...s.model, status: 'idle', result: null, progress: null, note } })),
   engineRestarted: (ms) => set((s) => ({ model: { ...s.model, restartMs: ms } })),

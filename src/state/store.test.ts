@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LoadResult } from '../../workers/protocol';
 import { emptyConversation } from './chat-slice';
 import { createAppStore } from './store';
 
@@ -13,10 +14,25 @@ describe('store slices', () => {
       { bytesPerSecond: 5, etaMs: 1000 },
     );
     expect(s().model.progress?.loaded).toBe(5);
-    s().loadFailed();
+    s().loadFailed(null);
     expect(s().model).toMatchObject({ status: 'error', result: null });
-    s().loadCancelled();
+    s().loadCancelled(null);
     expect(s().model).toMatchObject({ status: 'idle', note: 'Loading cancelled.' });
+  });
+
+  it('model: a failed or cancelled load that kept the model before goes back to it, ready', () => {
+    const store = createAppStore();
+    const s = () => store.getState();
+    const demo = { source: { kind: 'url' as const, url: '/models/demo/' } };
+    s().loadStarted(demo, 'Demo');
+    const result = { modelId: 'demo', backend: 'wasm' } as LoadResult;
+    s().loadSucceeded(result);
+    s().loadStarted({ source: { kind: 'url', url: '/models/nope/' } }, 'Nope');
+    s().loadFailed({ spec: demo, label: 'Demo', result });
+    expect(s().model).toMatchObject({ status: 'ready', spec: demo, label: 'Demo', result, progress: null });
+    s().loadStarted({ source: { kind: 'url', url: '/models/nope/' } }, 'Nope');
+    s().loadCancelled({ spec: demo, label: 'Demo', result });
+    expect(s().model).toMatchObject({ status: 'ready', label: 'Demo', result, note: 'Loading cancelled.' });
   });
 
   it('chat: the first user message titles the conversation; truncation drops the tail', () => {

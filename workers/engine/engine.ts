@@ -83,9 +83,15 @@ export class Engine implements EngineApi {
       await previous;
       if (controller.signal.aborted) throw new EngineError('LoadCancelled', 'A newer load replaced this one.');
       await this.stopGeneration();
-      // The old model goes first: two models at once can exhaust GPU or WASM memory.
-      await this.unloadModel();
-      const loaded = await loadModel(spec, controller.signal, (p) => onProgress?.(p));
+      // The old model goes before the new one's weights are fetched (two models at once can exhaust GPU or WASM
+      // memory), and not before: a load that fails or is cancelled earlier (a wrong URL, a missing file, a dtype
+      // that cannot run, no quota) leaves it loaded and usable.
+      const loaded = await loadModel(
+        spec,
+        controller.signal,
+        (p) => onProgress?.(p),
+        () => this.unloadModel(),
+      );
       if (controller.signal.aborted) {
         await loaded.model.dispose();
         throw new EngineError('LoadCancelled', 'A newer load replaced this one.');

@@ -153,6 +153,7 @@ async function loadOn(
   signal: AbortSignal,
   steps: { tokenizer: number; session: number } | undefined,
   rewrite: { dense: DenseType | 'auto'; onDone: (info: Q4RewriteInfo) => void } | null,
+  beforeWeights: () => Promise<void>,
 ): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   env.remoteHost = resolved.remoteHost;
   env.remotePathTemplate = resolved.remotePathTemplate;
@@ -163,6 +164,7 @@ async function loadOn(
   try {
     const t0 = performance.now();
     const tokenizer = await AutoTokenizer.from_pretrained(resolved.modelId);
+    await beforeWeights();
     const t1 = performance.now();
     const model = await AutoModelForCausalLM.from_pretrained(resolved.modelId, { device: backend, dtype });
     if (steps) {
@@ -176,12 +178,21 @@ async function loadOn(
   }
 }
 
+/**
+ * `beforeWeights` runs once, when everything that can be checked without the weights has passed (the
+ * source resolves, the backend and dtype are decided, the quota holds, every required file is there and
+ * the tokenizer loads) and before the first weight byte is fetched: the engine unloads the model before
+ * this one there, so a load that fails earlier leaves that model in place.
+ */
 export async function loadModel(
   spec: ModelSpec,
   signal: AbortSignal,
   onProgress: (progress: LoadProgress) => void,
+  beforeWeights: () => Promise<void> = async () => {},
 ): Promise<LoadedModel> {
   const started = performance.now();
+  let committed: Promise<void> | null = null;
+  const commit = () => (committed ??= beforeWeights());
   const resolved = await resolveSource(spec.source, signal);
   const choice = spec.gpuLost
     ? { backend: 'wasm' as const, reason: GPU_LOST_REASON, adapter: null }
@@ -241,7 +252,7 @@ export async function loadModel(
   let loaded: { model: PreTrainedModel; tokenizer: PreTrainedTokenizer };
   let first: typeof loaded | null = null;
   try {
-    first = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype));
+    first = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype), commit);
     tracker.setPhase(backend === 'webgpu' ? 'compile' : 'warmup');
     const firstRun = performance.now();
     await runWarmup(first.model);
@@ -259,7 +270,7 @@ export async function loadModel(
     ({ dtype, reason: dtypeReason } = pickDtype('wasm'));
     reason = `WebGPU failed (${why.slice(0, 200)}), fell back to WASM`;
     fellBack = true;
-    loaded = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype));
+    loaded = await loadOn(backend, dtype, resolved, tracker, signal, steps, rewriteFor(backend, dtype), commit);
     tracker.setPhase('warmup');
     await runWarmup(loaded.model);
   }

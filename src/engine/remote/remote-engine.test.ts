@@ -103,6 +103,19 @@ describe('RemoteEngine', () => {
     });
   });
 
+  it('a connect that fails keeps the server connected before, ready and answering', async () => {
+    const server = fakeServer({ pieces: [sse('ok'), sse('', 'stop'), 'data: [DONE]\n\n'] });
+    const engine = createRemoteEngine({ fetch: server.fetchFn });
+    await engine.load(SPEC);
+    await expect(
+      engine.load({ source: { kind: 'remote', baseUrl: 'http://llm.test/v1', model: 'nope' } }),
+    ).rejects.toMatchObject({ name: 'RemoteRejected' });
+    expect(await engine.status()).toMatchObject({ state: 'ready', model: { modelId: 'm1' } });
+    const events = await readAll(await engine.generate({ messages }));
+    expect(events.at(-1)).toMatchObject({ type: 'done', text: 'ok' });
+    expect(JSON.parse(String(server.calls.at(-1)?.init.body))).toMatchObject({ model: 'm1' });
+  });
+
   it('streams tokens as StreamEvents whose text is the concatenated deltas', async () => {
     const server = fakeServer({ pieces: [sse('Hel') + sse('lo'), sse(' there'), sse('', 'stop'), 'data: [DONE]\n\n'] });
     const engine = createRemoteEngine({ fetch: server.fetchFn });

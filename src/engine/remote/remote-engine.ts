@@ -105,8 +105,8 @@ export function createRemoteEngine(options: RemoteEngineOptions = {}): EngineApi
       stopRun();
       const controller = new AbortController();
       loading = controller;
-      server = null;
-      info = null;
+      // The server connected before stays until this one answers (EngineApi.load): a wrong URL or model name
+      // leaves it in use.
       const started = now();
       const timer = setTimeout(() => controller.abort(new DOMException('timeout', 'TimeoutError')), connectTimeoutMs);
       try {
@@ -181,6 +181,11 @@ export function createRemoteEngine(options: RemoteEngineOptions = {}): EngineApi
 
     async generate(request: GenerateRequest): Promise<ReadableStream<StreamEvent>> {
       const s = server;
+      if (loading)
+        throw new RemoteError(
+          'ModelNotLoaded',
+          'Still connecting to the server. Wait for it to be ready, then send again.',
+        );
       if (!s) throw new RemoteError('ModelNotLoaded', 'Connect to the remote server first (Settings → Engine).');
       if (run && !run.finished) throw new RemoteError('EngineBusy', 'An answer is still streaming: stop it first.');
       if ((request.messages === undefined) === (request.prompt === undefined))
