@@ -11,6 +11,13 @@ const SPARK_H = 28;
 function Sparkline() {
   const rates = useAppStore((s) => s.generation.rateHistory);
   const { path, max } = sparkline(rates, SPARK_W, SPARK_H);
+  // A run shorter than two stats intervals has no line to draw: say so in the box the line would fill.
+  if (!path)
+    return (
+      <span className="sparkline sparkline-empty" role="img" aria-label="Decode speed: not enough data yet">
+        —
+      </span>
+    );
   return (
     <svg
       className="sparkline"
@@ -18,9 +25,9 @@ function Sparkline() {
       height={SPARK_H}
       viewBox={`0 0 ${SPARK_W} ${SPARK_H}`}
       role="img"
-      aria-label={path ? `Decode speed over this run, peak ${formatRate(max)}` : 'Decode speed: not enough data yet'}
+      aria-label={`Decode speed over this run, peak ${formatRate(max)}`}
     >
-      {path && <path d={path} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />}
+      <path d={path} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
     </svg>
   );
 }
