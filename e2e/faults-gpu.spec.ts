@@ -60,11 +60,8 @@ const bridgeLoad = (page: Page, spec: ModelSpec) =>
 test.use({ serviceWorkers: 'block' });
 test.afterAll(() => rmSync(join(ASSETS, TEST_WORKER), { force: true }));
 
-test('a GPU device lost mid-answer: text kept, "GPU lost — continuing on CPU", same answer finished on WASM from the cache @webgpu', async ({
-  page,
-}) => {
-  test.skip(test.info().project.name !== 'webgpu', 'needs a WebGPU device to lose');
-  test.setTimeout(240_000);
+/** The app with the test worker (its GPU devices can be destroyed) and SPEC loaded on WebGPU from the mock Hub. */
+async function openOnLosableGpu(page: Page) {
   await fetch(`${HUB_ORIGIN}/__control`, { method: 'DELETE' });
   const built = readdirSync(ASSETS).find((f) => /^engine\.worker-.+\.js$/.test(f) && f !== TEST_WORKER);
   expect(built, `the built engine worker in ${ASSETS}`).toBeTruthy();
@@ -79,6 +76,17 @@ test('a GPU device lost mid-answer: text kept, "GPU lost — continuing on CPU",
   expect(loaded).toMatchObject({ ok: true, result: { backend: 'webgpu' } });
   const downloaded = await modelFileRequests();
   expect(downloaded).toContain('onnx/model.onnx');
+  return { workers, status, downloaded };
+}
+
+const loseGpu = (page: Page) => page.evaluate(() => new BroadcastChannel('__test-gpu').postMessage('destroy'));
+
+test('a GPU device lost mid-answer: text kept, "GPU lost — continuing on CPU", same answer finished on WASM from the cache @webgpu', async ({
+  page,
+}) => {
+  test.skip(test.info().project.name !== 'webgpu', 'needs a WebGPU device to lose');
+  test.setTimeout(240_000);
+  const { workers, status, downloaded } = await openOnLosableGpu(page);
 
   await setSampling(page, { 'Max tokens': '40', Temperature: '0' });
   await send(page, 'Tell me something long.');
@@ -86,7 +94,7 @@ test('a GPU device lost mid-answer: text kept, "GPU lost — continuing on CPU",
   await expect.poll(async () => (await answerText(answer)).length, { timeout: 60_000 }).toBeGreaterThan(8);
   const before = await answerText(answer);
   expect(workers.some((url) => url.endsWith(TEST_WORKER))).toBe(true);
-  await page.evaluate(() => new BroadcastChannel('__test-gpu').postMessage('destroy'));
+  await loseGpu(page);
 
   await expect(page.getByRole('alert')).toContainText('GPU lost — continuing on CPU', { timeout: 60_000 });
   await expect(status).toContainText('WASM');
@@ -110,4 +118,75 @@ test('a GPU device lost mid-answer: text kept, "GPU lost — continuing on CPU",
   const again = await bridgeLoad(page, { ...SPEC, backend: 'auto' });
   expect(again).toMatchObject({ ok: true, result: { backend: 'wasm' } });
   expect(again.result?.backendReason).toContain('GPU was lost earlier in this session');
+});
+
+test('an OpenAI API answer whose GPU is lost goes on on WASM: one stream, every token, usage, and the app on WASM @webgpu', async ({
+  page,
+}) => {
+  test.skip(test.info().project.name !== 'webgpu', 'needs a WebGPU device to lose');
+  test.setTimeout(240_000);
+  const { workers, status, downloaded } = await openOnLosableGpu(page);
+  // A streaming request through the page's API, read chunk by chunk; the GPU goes once 8 chunks have arrived.
+  await page.evaluate(async (model) => {
+    const w = window as unknown as {
+      typewriter: { fetch: typeof fetch };
+      __api: { chunks: unknown[]; done: boolean; error: string | null };
+    };
+    w.__api = { chunks: [], done: false, error: null };
+    const response = await w.typewriter.fetch('http://typewriter.local/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: 'Tell me something long.' }],
+        max_tokens: 40,
+        temperature: 0,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          const lines = buffer.split('\n\n');
+          buffer = lines.pop() ?? '';
+          for (const line of lines) {
+            const data = line.replace(/^data: /, '');
+            if (data === '[DONE]') w.__api.done = true;
+            else w.__api.chunks.push(JSON.parse(data));
+          }
+        }
+      } catch (error) {
+        w.__api.error = String(error);
+      }
+    })();
+  }, REPO);
+  type Chunk = {
+    choices: { delta: { content?: string }; finish_reason: string | null }[];
+    usage?: { completion_tokens: number };
+    error?: unknown;
+  };
+  const api = () =>
+    page.evaluate(
+      () => (window as unknown as { __api: { chunks: Chunk[]; done: boolean; error: string | null } }).__api,
+    );
+  await expect.poll(async () => (await api()).chunks.length, { timeout: 60_000 }).toBeGreaterThan(8);
+  await loseGpu(page);
+  await expect.poll(async () => (await api()).done, { timeout: 120_000 }).toBe(true);
+  const { chunks, error } = await api();
+  expect(error).toBeNull();
+  expect(chunks.filter((c) => c.error)).toEqual([]);
+  // One answer: every token the request asked for, one finish, and the usage counts them all.
+  expect(chunks.filter((c) => c.choices[0]?.finish_reason).map((c) => c.choices[0]?.finish_reason)).toEqual(['length']);
+  expect(chunks.at(-1)?.usage?.completion_tokens).toBe(40);
+  // It went on in a fresh worker on WASM, from the cache, and the app says so.
+  expect(workers.filter((url) => url.endsWith(TEST_WORKER)).length).toBeGreaterThanOrEqual(2);
+  await expect(status).toContainText('WASM');
+  await expect(page.getByRole('alert')).toContainText('GPU lost — continuing on CPU');
+  expect(await modelFileRequests()).toEqual(downloaded);
 });

@@ -18,7 +18,7 @@ const params = new URLSearchParams(location.search);
 function expose({ bridge, store }: AppRuntime, extra: Record<string, unknown> = {}): void {
   (window as unknown as { __typewriter: unknown }).__typewriter = { engine: bridge.engine, bridge, store, ...extra };
   // The OpenAI-compatible API for page scripts: new OpenAI({ ..., fetch: typewriter.fetch }) (README).
-  (window as unknown as { typewriter: unknown }).typewriter = createPageApi(bridge.engine);
+  (window as unknown as { typewriter: unknown }).typewriter = createPageApi(bridge.apiEngine);
 }
 
 if (refuseFraming(params)) {

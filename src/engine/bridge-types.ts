@@ -119,6 +119,8 @@ export type BridgeObserver = (event: BridgeEvent) => void;
 export interface Bridge {
   /** The engine this bridge drives (a WorkerEngine in the app, any EngineApi in tests). */
   readonly engine: EngineApi;
+  /** The same engine for other readers (the in-page OpenAI API): an answer whose GPU is lost goes on on WASM. */
+  readonly apiEngine: EngineApi;
   /** Loads a model. The newest load wins; an older one resolves `{ok: false, cancelled: true}`. Never rejects. */
   load(spec: ModelSpec, label?: string): Promise<LoadOutcome>;
   /** Streams one generation, one `generation-frame` event per paced frame. Never rejects. */

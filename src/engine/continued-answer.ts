@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../workers/protocol';
+import type { GenerationStats, StreamEvent } from '../../workers/protocol';
 
 /**
  * One answer across two engine runs: after a lost GPU the page reloads the model on WASM and a second run goes
@@ -27,13 +27,30 @@ export class ContinuedAnswer {
     switch (event.type) {
       case 'token':
         return { ...event, index: event.index + this.ids.length };
+      case 'stats':
+        return { ...event, stats: this.answerStats(event.stats) };
       case 'done':
-        return { ...event, text: this.text + event.text, tokenIds: [...this.ids, ...(event.tokenIds ?? [])] };
+        return {
+          ...event,
+          text: this.text + event.text,
+          tokenIds: [...this.ids, ...(event.tokenIds ?? [])],
+          stats: this.answerStats(event.stats),
+        };
       case 'error':
         return { ...event, tokenIds: [...this.ids, ...(event.tokenIds ?? [])] };
       default:
         return event;
     }
+  }
+
+  /** Every id the answer's runs have emitted so far. */
+  get emittedIds(): number[] {
+    return [...this.ids];
+  }
+
+  /** The continuation counts only its own tokens and budget; the answer's figures count them all. */
+  private answerStats(stats: GenerationStats): GenerationStats {
+    return { ...stats, tokens: stats.tokens + this.ids.length, maxTokens: this.maxTokens ?? stats.maxTokens };
   }
 
   /**

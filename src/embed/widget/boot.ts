@@ -92,7 +92,7 @@ function bootWidget(): Widget {
     });
     session.start();
     // The SDK's `fetch`: the same OpenAI-compatible handler as the app's `window.typewriter.fetch`.
-    tunnel = createApiTunnel(createPageApi(bridge.engine).fetch, (type, payload) => channel.post(type, payload));
+    tunnel = createApiTunnel(createPageApi(bridge.apiEngine).fetch, (type, payload) => channel.post(type, payload));
   } else {
     widgetStore.getState().widgetChanged({ phase: 'blocked', blocked });
     const name = sandboxed ? 'Sandboxed' : 'InvalidConfig';
