@@ -145,14 +145,15 @@ test('an OpenAI API answer whose GPU is lost goes on on WASM: one stream, every 
         stream_options: { include_usage: true },
       }),
     });
-    const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
     void (async () => {
       let buffer = '';
       try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
+          buffer += decoder.decode(value, { stream: true });
           const lines = buffer.split('\n\n');
           buffer = lines.pop() ?? '';
           for (const line of lines) {

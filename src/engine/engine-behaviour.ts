@@ -10,8 +10,10 @@ export interface BehaviourSubject {
   engine: EngineApi;
   /** A small model the engine can load quickly. */
   spec: ModelSpec;
-  /** A model whose files are not there (its config.json answers 404). */
+  /** A model whose files are not there (its config.json answers 404), or that a server does not serve. */
   missingSpec: ModelSpec;
+  /** The error loading `missingSpec` ends with (default ModelFileMissing; a remote server's is RemoteRejected). */
+  missingError?: string;
 }
 
 export interface BehaviourResult {
@@ -303,10 +305,10 @@ export const ENGINE_BEHAVIOURS: readonly Behaviour[] = [
   {
     name: 'a load that fails before its weights leaves the model before it loaded and usable',
     async run(subject) {
-      const { engine, missingSpec } = subject;
+      const { engine, missingSpec, missingError = 'ModelFileMissing' } = subject;
       await ready(subject);
       const before = (await engine.status()).model;
-      await rejectsWith(engine.load(missingSpec), 'ModelFileMissing', 'the load of a model with no files');
+      await rejectsWith(engine.load(missingSpec), missingError, 'the load of a model with no files');
       const after = await engine.status();
       check(after.state === 'ready', `ready after the failed load (got ${after.state})`);
       check(after.model?.modelId === before?.modelId, `the model before is still loaded (got ${after.model?.modelId})`);
