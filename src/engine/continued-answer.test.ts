@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../workers/protocol';
 import { ContinuedAnswer } from './continued-answer';
-
-const start = (maxTokens: number, promptTokens = 5): StreamEvent =>
-  ({ type: 'start', requestId: 'r', promptTokens, maxTokens, timestamp: 0 }) as unknown as StreamEvent;
-const token = (id: number, index: number, text: string): StreamEvent => ({
-  type: 'token',
-  id,
-  index,
-  text,
-  timestamp: 0,
-});
+import { start, token } from './test-events';
 
 describe('ContinuedAnswer', () => {
   it('passes a single run through untouched', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationStats, StreamEvent } from '../../workers/protocol';
 import { continuedStream } from './continued-stream';
+import { start, token } from './test-events';
 
 const stats = (tokens: number, maxTokens: number) => ({ tokens, maxTokens }) as GenerationStats;
-const start = (maxTokens: number): StreamEvent =>
-  ({ type: 'start', requestId: 'r', promptTokens: 5, maxTokens, timestamp: 0 }) as unknown as StreamEvent;
-const token = (id: number, index: number, text: string): StreamEvent => ({
-  type: 'token',
-  id,
-  index,
-  text,
-  timestamp: 0,
-});
 
 function streamOf(events: StreamEvent[], pulls = { count: 0 }): ReadableStream<StreamEvent> {
   let i = 0;
