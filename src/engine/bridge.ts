@@ -22,7 +22,7 @@ import type {
   LoadOutcome,
   StreamListener,
 } from './bridge-types';
-import { continuedStream } from './continued-stream';
+import { continuedStream, withContinuedAnswers } from './continued-stream';
 import { watchCrashes } from './crash-signal';
 import { createFrameScheduler } from './frame-scheduler';
 import { createLiveRun, type LiveRun } from './live-run';
@@ -30,7 +30,7 @@ import { createRunDisplay } from './run-display';
 import { trackLoadSpeed, type ByteSample } from './load-speed';
 import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
 import { ContinuedAnswer } from './continued-answer';
-import { isRestartable, type WorkerEngine } from './worker-engine';
+import { isRestartable } from './worker-engine';
 
 export { bundledFallback, LOAD_RETRIES, type LoadFallback } from './load-retries';
 
@@ -177,30 +177,12 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     );
   }
 
-  /**
-   * The engine as the in-page OpenAI API uses it: the same engine, except that an answer whose GPU is lost goes on
-   * on WASM, as the typewriter's does (the store hears of it through the same events), instead of ending in
-   * `GpuLost` with the app left holding no model.
-   */
-  const onCrash = (engine as Partial<WorkerEngine>).onCrash;
-  const apiEngine: EngineApi & Partial<Pick<WorkerEngine, 'onCrash'>> = {
-    load: (spec, onProgress) => engine.load(spec, onProgress),
-    unload: () => engine.unload(),
-    generate: async (request) =>
-      continuedStream(await crash.race(engine.generate(request)), (notice, carry) =>
-        goOnAfterGpuLoss(request, notice, carry),
-      ),
-    pause: () => engine.pause(),
-    resume: () => engine.resume(),
-    stop: () => engine.stop(),
-    status: () => engine.status(),
-    storage: () => engine.storage(),
-    deleteCachedModel: (key) => engine.deleteCachedModel(key),
-    clearCache: () => engine.clearCache(),
-    peerGenerate: (request) => engine.peerGenerate(request),
-    // The page API ends a request whose worker died with an error instead of a hang (page-api.ts).
-    ...(onCrash && { onCrash: (listener: (error: Error) => void) => onCrash.call(engine, listener) }),
-  };
+  /** The engine for the in-page OpenAI API: its answers go on after a lost GPU, as the typewriter's do. */
+  const apiEngine = withContinuedAnswers(engine, async (request) =>
+    continuedStream(await crash.race(engine.generate(request)), (notice, carry) =>
+      goOnAfterGpuLoss(request, notice, carry),
+    ),
+  );
 
   function controlFailed(error: unknown): void {
     emit({ type: 'control-failed', error: describeError(error) });

@@ -1,6 +1,7 @@
 import { describeError, isEngineErrorName } from '../../common/error-names';
-import type { StreamEvent } from '../../workers/protocol';
+import type { EngineApi, GenerateRequest, StreamEvent } from '../../workers/protocol';
 import { ContinuedAnswer } from './continued-answer';
+import type { WorkerEngine } from './worker-engine';
 
 /**
  * Where an answer goes on after its WebGPU device was lost: the bridge reloads the model on WASM and starts the
@@ -61,4 +62,31 @@ export function continuedStream(
     },
     { highWaterMark: 0 },
   );
+}
+
+/**
+ * The engine as the in-page OpenAI API uses it: the same engine, with `generate` replaced by one whose answers go
+ * on after a lost GPU (the bridge's, so the store hears of it through the same events), instead of ending in
+ * `GpuLost` with the app left showing a model the worker no longer holds.
+ */
+export function withContinuedAnswers(
+  engine: EngineApi,
+  generate: (request: GenerateRequest) => Promise<ReadableStream<StreamEvent>>,
+): EngineApi & Partial<Pick<WorkerEngine, 'onCrash'>> {
+  const onCrash = (engine as Partial<WorkerEngine>).onCrash;
+  return {
+    load: (spec, onProgress) => engine.load(spec, onProgress),
+    unload: () => engine.unload(),
+    generate,
+    pause: () => engine.pause(),
+    resume: () => engine.resume(),
+    stop: () => engine.stop(),
+    status: () => engine.status(),
+    storage: () => engine.storage(),
+    deleteCachedModel: (key) => engine.deleteCachedModel(key),
+    clearCache: () => engine.clearCache(),
+    peerGenerate: (request) => engine.peerGenerate(request),
+    // The page API ends a request whose worker died with an error instead of a hang (page-api.ts).
+    ...(onCrash && { onCrash: (listener: (error: Error) => void) => onCrash.call(engine, listener) }),
+  };
 }

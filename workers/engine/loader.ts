@@ -164,6 +164,8 @@ async function loadOn(
   try {
     const t0 = performance.now();
     const tokenizer = await AutoTokenizer.from_pretrained(resolved.modelId);
+    // Cancelled while the tokenizer loaded: stop before the model loaded before is unloaded.
+    if (signal.aborted) throw new EngineError('LoadCancelled', `Loading ${resolved.displayId} was cancelled.`);
     await beforeWeights();
     const t1 = performance.now();
     const model = await AutoModelForCausalLM.from_pretrained(resolved.modelId, { device: backend, dtype });
