@@ -1,12 +1,5 @@
 import { describeError, type NamedError } from '../../common/error-names';
-import type {
-  EngineApi,
-  GenerateRequest,
-  LoadProgress,
-  LoadResult,
-  ModelSpec,
-  StreamEvent,
-} from '../../workers/protocol';
+import type { EngineApi, GenerateRequest, StreamEvent } from '../../workers/protocol';
 import { specLabel } from '../catalog';
 import { createDebugLogger } from '../streams/console-trace';
 import type { DisplaySettings } from '../streams/display-pipeline';
@@ -18,8 +11,6 @@ import type {
   BridgeObserver,
   BridgeOptions,
   GenerationOutcome,
-  KeptModel,
-  LoadOutcome,
   StreamListener,
 } from './bridge-types';
 import { continuedStream, withContinuedAnswers } from './continued-stream';
@@ -27,8 +18,7 @@ import { watchCrashes } from './crash-signal';
 import { createFrameScheduler } from './frame-scheduler';
 import { createLiveRun, type LiveRun } from './live-run';
 import { createRunDisplay } from './run-display';
-import { trackLoadSpeed, type ByteSample } from './load-speed';
-import { fallbackNotice, isNetworkError, loadWithRetries, type LoadFallback } from './load-retries';
+import { createModelLoads } from './model-loads';
 import { ContinuedAnswer } from './continued-answer';
 import { isRestartable } from './worker-engine';
 
@@ -56,12 +46,6 @@ const NO_DISPLAY_FILTERS: DisplaySettings = {
   pacingCharsPerSecond: '0',
 };
 
-const superseded: LoadOutcome = {
-  ok: false,
-  cancelled: true,
-  error: { name: 'LoadCancelled', message: 'A newer load replaced this one.' },
-};
-
 /**
  * The one owner of the engine on the page, and a store-free client of it. It reads the token
  * stream and emits at most one `generation-frame` per paced frame, so rendering cost does not
@@ -79,15 +63,9 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
   listeners.subscribe(debug.event);
   const emit = (event: BridgeEvent) => observers.emit(event);
 
-  let loadFallback: LoadFallback | null = null;
-  let loadAbort: AbortController | null = null;
-  /** The model the engine holds (or is loading): for the stream context, crash recovery and restarts. */
-  let current: { spec: ModelSpec; label: string; result: LoadResult | null } | null = null;
   let live: LiveRun | null = null;
-  let pendingProgress: Extract<BridgeEvent, { type: 'load-progress' }> | null = null;
   let requestCount = 0;
   let lastCrashAt = -Infinity;
-  let gpuLost = false;
 
   const frames = createFrameScheduler(flush, {
     scheduleFrame: options.scheduleFrame ?? ((cb: () => void) => requestAnimationFrame(cb) as unknown as number),
@@ -98,12 +76,21 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
   const display = createRunDisplay({ emit, now, frames, maxRatePoints });
   const { finishDisplay, handle, show } = display;
   const crash = watchCrashes(engine, recoverFromCrash);
+  const loads = createModelLoads({
+    engine,
+    crash,
+    emit,
+    frames,
+    now,
+    debug,
+    running: () => live !== null,
+    stopRun: () => bridge.stop(),
+    restartOnSwitch: options.restartOnSwitch ?? false,
+    random: options.random,
+  });
 
   function flush(): void {
-    if (pendingProgress) {
-      emit(pendingProgress);
-      pendingProgress = null;
-    }
+    loads.flushProgress();
     if (live) display.flush(live);
   }
 
@@ -162,14 +149,14 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     notice: string,
     carry: { ids: number[]; maxTokens: number } | null,
   ): Promise<ReadableStream<StreamEvent> | null> {
-    gpuLost = true;
+    loads.markGpuLost();
     emit({ type: 'gpu-lost', notice });
-    const lost = current;
+    const lost = loads.held;
     if (!lost) throw new Error('No model to reload after the GPU was lost. Load one again.');
     if (isRestartable(engine)) await engine.restart();
     const spec = { ...lost.spec, gpuLost: true };
     const result = await crash.race(engine.load(spec));
-    current = { spec, label: lost.label, result };
+    loads.setHeld({ spec, label: lost.label, result });
     emit({ type: 'backend-changed', result });
     if (!carry) return null;
     return crash.race(
@@ -188,101 +175,11 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     emit({ type: 'control-failed', error: describeError(error) });
   }
 
-  /** The model loaded before a failed load, when the engine still holds it. */
-  async function stillLoaded(previous: KeptModel): Promise<KeptModel | null> {
-    try {
-      const held = (await crash.race(engine.status())).model;
-      const was = previous.result;
-      return held && held.modelId === was.modelId && held.backend === was.backend && held.dtype === was.dtype
-        ? previous
-        : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** `dismissError` is false for the automatic reload after a crash and for a fallback, so the notice stays. */
-  async function load(requested: ModelSpec, label: string, dismissError: boolean): Promise<LoadOutcome> {
-    const spec = gpuLost && requested.source.kind !== 'remote' ? { ...requested, gpuLost: true } : requested;
-    if (live) await bridge.stop();
-    // The newest load wins (the engine cancels the older one); a superseded load emits nothing more.
-    loadAbort?.abort();
-    const abort = new AbortController();
-    loadAbort = abort;
-    const replaced = () => loadAbort !== abort;
-    const previous = current;
-    current = { spec, label, result: null };
-    emit({ type: 'load-started', spec, label, dismissError });
-    debug.note(`load ${label}`, spec);
-
-    const samples: ByteSample[] = [];
-    const onProgress = (progress: LoadProgress) => {
-      if (replaced()) return;
-      pendingProgress = {
-        type: 'load-progress',
-        progress,
-        speed: trackLoadSpeed(samples, now(), progress.loaded, progress.total),
-      };
-      frames.request();
-    };
-    try {
-      // With `restartOnSwitch`, a switch from a loaded model starts a fresh worker: a WASM heap never shrinks,
-      // so only a new one gives the old model's high-water mark back. The app leaves it off (app-runtime.ts:
-      // in a real profile each restart kept ~300 MB); both are in `npm run bench:page`.
-      if (options.restartOnSwitch && previous?.result && isRestartable(engine)) {
-        const startedAt = now();
-        await engine.restart();
-        emit({ type: 'engine-restarted', ms: now() - startedAt });
-      }
-      const result = await loadWithRetries(() => crash.race(engine.load(spec, onProgress)), {
-        signal: abort.signal,
-        random: options.random,
-        onRetry(retry) {
-          frames.flushNow();
-          if (retry) debug.note(`load retry ${retry.attempt} of ${retry.of}`, retry);
-          emit({ type: 'load-retrying', retry });
-        },
-      });
-      if (replaced()) return superseded;
-      frames.flushNow();
-      current = { spec, label, result };
-      emit({ type: 'load-succeeded', result });
-      debug.note(`loaded ${result.modelId} on ${result.backend}`, result);
-      return { ok: true, result };
-    } catch (error) {
-      if (replaced()) return superseded;
-      frames.flushNow();
-      const named = describeError(error);
-      debug.note(`load of ${label} failed`, named);
-      // A load that ends before the new weights are fetched leaves the model before it loaded (EngineApi.load).
-      const kept = previous?.result ? await stillLoaded({ ...previous, result: previous.result }) : null;
-      if (replaced()) return superseded;
-      current = kept;
-      // After Cancel, whatever the engine reports (LoadCancelled, or a fetch's AbortError) is the cancel.
-      if (named.name === 'LoadCancelled' || abort.signal.aborted) {
-        emit({ type: 'load-cancelled', kept });
-        return { ok: false, error: { name: 'LoadCancelled', message: named.message }, cancelled: true, kept };
-      }
-      // The bundled model stands in for an unreachable one only when there is no model left to use.
-      const fallback = isNetworkError(named) && !kept ? loadFallback?.(spec) : null;
-      if (!fallback) {
-        const shown = kept ? { ...named, message: `${named.message} Still using ${kept.label}.` } : named;
-        emit({ type: 'load-failed', spec, label, error: shown, kept });
-        return { ok: false, error: named, cancelled: false, kept };
-      }
-      emit({ type: 'load-failed', spec, label, error: fallbackNotice(label, named) });
-      loadAbort = null;
-      return load(fallback, 'Bundled test model', false);
-    } finally {
-      if (loadAbort === abort) loadAbort = null;
-    }
-  }
-
   const bridge: Bridge = {
     engine,
     apiEngine,
 
-    load: (spec, label = specLabel(spec)) => load(spec, label, true),
+    load: (spec, label = specLabel(spec)) => loads.load(spec, label, true),
 
     get busy() {
       return live !== null;
@@ -299,8 +196,8 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
       const context: StreamContext = {
         requestId,
         owner,
-        model: current?.result?.modelId ?? null,
-        backend: current?.result?.backend ?? null,
+        model: loads.held?.result?.modelId ?? null,
+        backend: loads.held?.result?.backend ?? null,
       };
       const { onEvent } = opts;
       const unsubscribe = onEvent ? bridge.subscribe((e, c) => c.requestId === requestId && onEvent(e)) : () => {};
@@ -335,8 +232,8 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
         if (rest) show(live, rest, live.pendingPatch);
         frames.request();
       }
-      if (!live && !loadAbort) return;
-      loadAbort?.abort();
+      if (!live && !loads.inFlight) return;
+      loads.abort();
       await engine.stop().catch(controlFailed);
     },
 
@@ -345,7 +242,7 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
     observe: (observer: BridgeObserver) => observers.subscribe(observer),
 
     setLoadFallback(fallback) {
-      loadFallback = fallback;
+      loads.setFallback(fallback);
     },
 
     dispose() {
@@ -357,14 +254,14 @@ export function createBridge(engine: EngineApi, options: BridgeOptions = {}): Br
   };
 
   function recoverFromCrash(error: Error): void {
-    const lost = current;
-    current = null;
+    const lost = loads.held;
+    loads.setHeld(null);
     const named: NamedError = describeError(error);
     emit({ type: 'engine-crashed', error: named, spec: lost?.spec ?? null, label: lost?.label ?? '' });
     // One automatic reload; a model that crashes the worker again waits for the user's Retry.
     const at = now();
     if (lost && at - lastCrashAt > CRASH_RELOAD_COOLDOWN_MS)
-      queueMicrotask(() => void load(lost.spec, lost.label, false));
+      queueMicrotask(() => void loads.load(lost.spec, lost.label, false));
     lastCrashAt = at;
   }
 
