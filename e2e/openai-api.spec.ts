@@ -1,8 +1,8 @@
 import { expect, test, type BrowserContext, type Frame, type Page } from '@playwright/test';
-import { build } from 'vite';
 import type OpenAIClient from 'openai';
 import type { EngineApi, StreamEvent } from '../workers/protocol';
 import { mountSdk, widgetFrame, type HostWindow, type WidgetWindow } from './support/embed-helpers';
+import { bundleOpenAi, expectOnlyLocalhost, loadOpenAi, prepare, type PageWindow } from './support/openai-bundle';
 import { APP_ORIGIN, HOST_ORIGIN } from './support/ports';
 import { expectReady, screenshot } from './support/ui-chat';
 
@@ -13,60 +13,10 @@ import { expectReady, screenshot } from './support/ui-chat';
  * node_modules as it ships (vite, no changes) and served to the page at a same-origin test URL.
  */
 
-const BUNDLE_PATH = '/__test__/openai.mjs';
 let openaiBundle = '';
-
-type OpenAIModule = { default: typeof OpenAIClient; BadRequestError: typeof OpenAIClient.BadRequestError };
-type PageWindow = Window & {
-  typewriter: { fetch: typeof fetch };
-  __typewriter: { engine: EngineApi };
-  OpenAIModule: OpenAIModule;
-};
-
 test.beforeAll(async () => {
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    build: {
-      write: false,
-      minify: false,
-      emptyOutDir: false,
-      lib: { entry: `${process.cwd()}/node_modules/openai/index.mjs`, formats: ['es'], fileName: 'openai' },
-    },
-  });
-  const result = Array.isArray(out) ? out[0] : out;
-  const chunk = result && 'output' in result ? result.output.find((o) => o.type === 'chunk') : undefined;
-  if (!chunk || chunk.type !== 'chunk') throw new Error('Bundling node_modules/openai produced no chunk.');
-  openaiBundle = chunk.code;
+  openaiBundle = await bundleOpenAi();
 });
-
-/** Serves the bundle on `origin` and records every request the context makes. */
-async function prepare(context: BrowserContext, origins: string[]): Promise<string[]> {
-  for (const origin of origins) {
-    await context.route(`${origin}${BUNDLE_PATH}`, (route) =>
-      route.fulfill({
-        body: openaiBundle,
-        contentType: 'text/javascript',
-        headers: { 'cross-origin-resource-policy': 'same-origin' },
-      }),
-    );
-  }
-  const urls: string[] = [];
-  context.on('request', (r) => urls.push(r.url()));
-  return urls;
-}
-
-async function loadOpenAi(target: Page | Frame, origin: string): Promise<void> {
-  await target.evaluate(async (url) => {
-    (window as unknown as PageWindow).OpenAIModule = (await import(url)) as OpenAIModule;
-  }, `${origin}${BUNDLE_PATH}`);
-}
-
-function expectOnlyLocalhost(urls: string[]): void {
-  expect(urls.length).toBeGreaterThan(0);
-  const hosts = new Set(urls.map((u) => new URL(u).hostname));
-  expect([...hosts].filter((h) => h !== 'localhost' && h !== '127.0.0.1')).toEqual([]);
-}
 
 /** The same greedy request straight through the engine API: its done.text is the reference. */
 async function engineText(target: Page | Frame, engineOf: string, prompt: string, maxTokens: number) {
@@ -105,7 +55,7 @@ test.describe('OpenAI-compatible API in the app, with the official client', () =
   test.beforeAll(async ({ browser }) => {
     // A service worker would answer the test bundle's URL before the route could.
     context = await browser.newContext({ baseURL: APP_ORIGIN, serviceWorkers: 'block' });
-    urls = await prepare(context, [APP_ORIGIN]);
+    urls = await prepare(context, [APP_ORIGIN], openaiBundle);
     page = await context.newPage();
     await page.goto('/');
     await expectReady(page);
@@ -307,7 +257,7 @@ test.describe('OpenAI-compatible API in the app, with the official client', () =
 
 test('the same through the embed SDK from a page on another origin', async ({ browser }) => {
   const context = await browser.newContext({ serviceWorkers: 'block' });
-  const urls = await prepare(context, [HOST_ORIGIN]);
+  const urls = await prepare(context, [HOST_ORIGIN], openaiBundle);
   const page = await context.newPage();
   await mountSdk(page, { model: 'demo' });
   await loadOpenAi(page, HOST_ORIGIN);

@@ -1,6 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { MOCK_MODEL, mockAnswer, mockTokens } from './support/mock-openai';
 import { REMOTE_ORIGIN, REMOTE_PORT } from './support/ports';
+import { connect, connected, control, requests } from './support/remote-helpers';
 import { answerText, assistantMessages, closeSettings, openApp, openSettings, send } from './support/ui-chat';
 
 /**
@@ -10,40 +11,9 @@ import { answerText, assistantMessages, closeSettings, openApp, openSettings, se
  * model. The server is e2e/support/mock-openai.ts, speaking OpenAI's wire format.
  */
 
-interface Logged {
-  method: string;
-  path: string;
-  authorization: string | null;
-  body: { model?: string; stream?: boolean; messages?: { role: string; content: string }[] } | null;
-  closedEarly: boolean;
-}
-
-const requests = async (): Promise<Logged[]> =>
-  ((await (await fetch(`${REMOTE_ORIGIN}/__requests`)).json()) as { requests: Logged[] }).requests;
-const control = (body: object | null) =>
-  fetch(`${REMOTE_ORIGIN}/__control`, { method: body ? 'POST' : 'DELETE', body: body ? JSON.stringify(body) : null });
-
 test.beforeEach(async () => {
   await control(null);
 });
-
-async function connect(page: Page, baseUrl = `${REMOTE_ORIGIN}/v1`, key = 'sk-local-test') {
-  const settings = await openSettings(page);
-  await settings.getByLabel('Backend').selectOption('remote');
-  await settings.getByLabel('Server base URL').fill(baseUrl);
-  await settings.getByLabel('Server model').fill(MOCK_MODEL);
-  await settings.getByLabel('API key (optional)').fill(key);
-  await settings.getByRole('button', { name: 'Connect to server' }).click();
-  return settings;
-}
-
-async function connected(page: Page) {
-  await connect(page);
-  const status = page.getByLabel('Model status');
-  await expect(status).toContainText('Remote');
-  await expect(status).toContainText(`Text you send leaves this device, to localhost:${REMOTE_PORT}`);
-  await closeSettings(page);
-}
 
 test('nothing reaches the server until it is chosen; then the chat streams from it, key sent as a bearer token', async ({
   page,

@@ -4,7 +4,10 @@
  *   POST /v1/chat/completions        stream: chat.completion.chunk events (role, one per token, finish_reason,
  *                                    usage with stream_options.include_usage), then `data: [DONE]`; or one
  *                                    chat.completion without stream. Errors as {error: {message, type, code}}.
- * The answer is `mockAnswer(last user message, max_tokens)`, so specs know every token. Events are written the
+ * The answer is `mockAnswer(last user message, max_tokens)`, so specs know every token. A request with `tools`
+ * (and `tool_choice` not 'none') whose last message is the user's is answered with `mockToolCalls(...)` instead:
+ * one call per tool (at most two), streamed as OpenAI does (id, type and name first, then the arguments string in
+ * fragments, `finish_reason: 'tool_calls'`), or as `message.tool_calls` without stream. Events are written the
  * way real servers' writes land: sometimes two in one write, sometimes one split across two writes.
  * Test controls:
  *   POST   /__control {mode?: 'ok'|'cut'|'drop'|'error-event'|'http-500', afterTokens?, delayMs?, apiKey?}
@@ -33,6 +36,24 @@ export function mockTokens(prompt: string, maxTokens = 24): string[] {
 }
 
 export const mockAnswer = (prompt: string, maxTokens?: number) => mockTokens(prompt, maxTokens).join('');
+
+export interface MockToolCall {
+  id: string;
+  name: string;
+  /** The arguments string exactly as the server sends it (quotes, a backslash and non-ASCII included). */
+  arguments: string;
+}
+
+/** What the mock reports as `usage.completion_tokens`: a token per text chunk, four per call (as it streams them). */
+export const completionTokens = (tokens: string[], calls: MockToolCall[]) => tokens.length + 4 * calls.length;
+
+export function mockToolCalls(prompt: string, toolNames: string[]): MockToolCall[] {
+  return toolNames.slice(0, 2).map((name, i) => ({
+    id: `call_mock_${i}`,
+    name,
+    arguments: JSON.stringify({ query: prompt, unit: 'celsius', note: 'a "quoted" ünïcode ✓ C:\\tmp', n: i }),
+  }));
+}
 
 interface Control {
   mode: 'ok' | 'cut' | 'drop' | 'error-event' | 'http-500';
@@ -75,7 +96,13 @@ export function createMockOpenAi() {
     return text;
   }
 
-  async function stream(res: ServerResponse, logged: LoggedRequest, tokens: string[], body: ChatBody) {
+  async function stream(
+    res: ServerResponse,
+    logged: LoggedRequest,
+    tokens: string[],
+    calls: MockToolCall[],
+    body: ChatBody,
+  ) {
     const id = `chatcmpl-mock${requests.length}`;
     const created = Math.floor(Date.now() / 1000);
     const chunk = (delta: object, finish: string | null = null) =>
@@ -108,11 +135,23 @@ export function createMockOpenAi() {
       } else res.write(event);
       await sleep(control.delayMs);
     }
-    const finish = tokens.length >= (body.max_tokens ?? Infinity) ? 'length' : 'stop';
+    for (const [index, call] of calls.entries()) {
+      if (logged.closedEarly) return;
+      res.write(
+        chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
+      );
+      // The arguments in three fragments, cut anywhere (inside an escape or a multi-byte character's string).
+      const third = Math.ceil(call.arguments.length / 3);
+      for (let at = 0; at < call.arguments.length; at += third) {
+        res.write(chunk({ tool_calls: [{ index, function: { arguments: call.arguments.slice(at, at + third) } }] }));
+        await sleep(control.delayMs);
+      }
+    }
+    const finish = calls.length > 0 ? 'tool_calls' : tokens.length >= (body.max_tokens ?? Infinity) ? 'length' : 'stop';
     res.write(chunk({}, finish));
     if (body.stream_options?.include_usage) {
       res.write(
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MOCK_MODEL, choices: [], usage: { prompt_tokens: 11, completion_tokens: tokens.length, total_tokens: 11 + tokens.length } })}\n\n`,
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MOCK_MODEL, choices: [], usage: { prompt_tokens: 11, completion_tokens: completionTokens(tokens, calls), total_tokens: 11 + completionTokens(tokens, calls) } })}\n\n`,
       );
     }
     res.end('data: [DONE]\n\n');
@@ -121,6 +160,8 @@ export function createMockOpenAi() {
   interface ChatBody {
     model?: string;
     messages?: { role: string; content: string }[];
+    tools?: { type: string; function: { name: string } }[];
+    tool_choice?: unknown;
     stream?: boolean;
     max_tokens?: number;
     stream_options?: { include_usage?: boolean };
@@ -172,15 +213,38 @@ export function createMockOpenAi() {
         );
       if (control.mode === 'http-500') return apiError(res, 500, 'The server is overloaded.', 'server_error', null);
       const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user')?.content ?? '';
-      const tokens = mockTokens(last, body.max_tokens);
-      if (body.stream) return stream(res, logged, tokens, body);
+      const callsTools = !!body.tools?.length && body.tool_choice !== 'none' && body.messages?.at(-1)?.role === 'user';
+      const calls = callsTools
+        ? mockToolCalls(
+            last,
+            (body.tools ?? []).map((t) => t.function.name),
+          )
+        : [];
+      const tokens = calls.length > 0 ? [] : mockTokens(last, body.max_tokens);
+      if (body.stream) return stream(res, logged, tokens, calls, body);
+      const message =
+        calls.length > 0
+          ? {
+              role: 'assistant',
+              content: null,
+              tool_calls: calls.map((c) => ({
+                id: c.id,
+                type: 'function',
+                function: { name: c.name, arguments: c.arguments },
+              })),
+            }
+          : { role: 'assistant', content: tokens.join('') };
       return json(res, 200, {
         id: 'chatcmpl-mock',
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: MOCK_MODEL,
-        choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 11, completion_tokens: tokens.length, total_tokens: 11 + tokens.length },
+        choices: [{ index: 0, message, finish_reason: calls.length > 0 ? 'tool_calls' : 'stop' }],
+        usage: {
+          prompt_tokens: 11,
+          completion_tokens: completionTokens(tokens, calls),
+          total_tokens: 11 + completionTokens(tokens, calls),
+        },
       });
     }
     return apiError(res, 404, `Unknown path ${url.pathname}`, 'invalid_request_error', null);

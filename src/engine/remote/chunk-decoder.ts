@@ -4,6 +4,11 @@ import { SseParser } from '../../streams/sse';
 export type RemoteChunk =
   /** New answer text; `reasoning` is `delta.reasoning_content` (vLLM, DeepSeek, llama.cpp's server). */
   | { type: 'delta'; content: string; reasoning: string }
+  /**
+   * A piece of a function call (`delta.tool_calls[i]`): servers send the id and name first, then the arguments
+   * (a JSON string) in fragments; `index` tells parallel calls apart.
+   */
+  | { type: 'tool-call'; index: number; name: string; arguments: string }
   | { type: 'finish'; reason: string }
   | { type: 'usage'; promptTokens: number | null; completionTokens: number | null }
   /** An error object sent in place of a chunk, mid-stream. */
@@ -11,12 +16,31 @@ export type RemoteChunk =
   | { type: 'done' };
 
 interface WireChunk {
-  choices?: { delta?: { content?: unknown; reasoning_content?: unknown }; text?: unknown; finish_reason?: unknown }[];
+  choices?: {
+    delta?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown };
+    text?: unknown;
+    finish_reason?: unknown;
+  }[];
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
   error?: { message?: unknown; code?: unknown; type?: unknown } | string;
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `delta.tool_calls` as pieces, in order; entries without a usable index are skipped (no server sends them). */
+function toolCallPieces(calls: unknown): RemoteChunk[] {
+  if (!Array.isArray(calls)) return [];
+  return calls.filter(isRecord).flatMap((call, position): RemoteChunk[] => {
+    const fn = isRecord(call.function) ? call.function : {};
+    const index = typeof call.index === 'number' && Number.isInteger(call.index) ? call.index : position;
+    const name = text(fn.name);
+    const args = text(fn.arguments);
+    return name || args || call.id !== undefined ? [{ type: 'tool-call', index, name, arguments: args }] : [];
+  });
+}
+
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /**
@@ -74,6 +98,7 @@ export class ChunkDecoder {
         const content = text(choice.delta?.content) || text(choice.text);
         const reasoning = text(choice.delta?.reasoning_content);
         if (content || reasoning) out.push({ type: 'delta', content, reasoning });
+        out.push(...toolCallPieces(choice.delta?.tool_calls));
         if (typeof choice.finish_reason === 'string') out.push({ type: 'finish', reason: choice.finish_reason });
       }
       if (chunk.usage) {

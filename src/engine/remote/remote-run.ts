@@ -40,6 +40,8 @@ export class RemoteRun {
   private text = '';
   private tokens = 0;
   private thinking = false;
+  /** The function call being streamed (`delta.tool_calls`), put back in the text as `<tool_call>` (see `callPiece`). */
+  private call: { index: number; name: string; opened: boolean } | null = null;
   private finish: string | null = null;
   private usage: { promptTokens: number | null; completionTokens: number | null } = {
     promptTokens: null,
@@ -167,7 +169,7 @@ export class RemoteRun {
     switch (chunk.type) {
       case 'delta': {
         // Reasoning the server sends apart is put back in `<think>` tags: the page splits thinking from the answer.
-        let piece = '';
+        let piece = this.closeCall();
         if (chunk.reasoning) piece += (this.thinking ? '' : '<think>') + chunk.reasoning;
         if (chunk.reasoning) this.thinking = true;
         if (chunk.content) piece += (this.thinking ? '</think>' : '') + chunk.content;
@@ -175,6 +177,9 @@ export class RemoteRun {
         this.token(piece);
         return false;
       }
+      case 'tool-call':
+        this.callPiece(chunk);
+        return false;
       case 'finish':
         this.finish = chunk.reason;
         return false;
@@ -192,6 +197,39 @@ export class RemoteRun {
       case 'done':
         return false;
     }
+  }
+
+  /**
+   * Function calls a server sends apart are put back in the text in the Hermes form the page's OpenAI layer
+   * reads from a local model (Qwen's templates), as reasoning is put back in `<think>`:
+   * `<tool_call>\n{"name": "f", "arguments": "<the server's arguments string>"}\n</tool_call>`. The arguments
+   * stay the exact string the server sent (JSON-escaped as they stream), so the API hands them back unchanged.
+   */
+  private callPiece(chunk: Extract<RemoteChunk, { type: 'tool-call' }>): void {
+    let piece = this.call && this.call.index !== chunk.index ? this.closeCall() : '';
+    if (!this.call) {
+      if (this.thinking) piece += '</think>';
+      this.thinking = false;
+      this.call = { index: chunk.index, name: '', opened: false };
+    }
+    this.call.name += chunk.name;
+    if (chunk.arguments) piece += this.openCall() + JSON.stringify(chunk.arguments).slice(1, -1);
+    if (piece) this.token(piece);
+  }
+
+  /** The call's opening, once its name is known (servers send the name before any arguments). */
+  private openCall(): string {
+    if (!this.call || this.call.opened) return '';
+    this.call.opened = true;
+    return `<tool_call>\n{"name": ${JSON.stringify(this.call.name)}, "arguments": "`;
+  }
+
+  /** Ends the call being streamed, if any: the text to add. */
+  private closeCall(): string {
+    if (!this.call) return '';
+    const piece = `${this.openCall()}"}\n</tool_call>`;
+    this.call = null;
+    return piece;
   }
 
   /** One delta is one token event: servers send a chunk per token (the count is corrected from `usage`). */
@@ -245,6 +283,9 @@ export class RemoteRun {
 
   private end(reason: FinishReason): void {
     if (this.finished) return;
+    // A call cut by Stop stays open: the page gives an unfinished call back as text, as it is.
+    const closing = reason === 'stopped' ? '' : this.closeCall();
+    if (closing) this.token(closing);
     if (this.thinking) this.token('</think>');
     this.finished = true;
     this.queue.push({ type: 'done', reason, text: this.text, stats: this.stats() });
