@@ -192,16 +192,16 @@ test('Pacing "calm" visibly slows the display, and the final text is the same as
   await expect(again.getByLabel('Pacing', { exact: true })).toHaveValue('calm');
 });
 
-/** The load time of the model the store holds: the same number means the same load, not a reload. */
-const loadedModelMs = (page: Page) =>
+type ModelView = { label: string; status: string; result: { loadMs: number } | null };
+const modelState = (page: Page) =>
   page.evaluate(
     () =>
       (
-        window as unknown as {
-          __typewriter: { store: { getState(): { model: { result: { loadMs: number } | null } } } };
-        }
-      ).__typewriter.store.getState().model.result?.loadMs ?? null,
+        window as unknown as { __typewriter: { store: { getState(): { model: ModelView } } } }
+      ).__typewriter.store.getState().model,
   );
+/** The load time of the model the store holds: the same number means the same load, not a reload. */
+const loadedModelMs = async (page: Page) => (await modelState(page)).result?.loadMs ?? null;
 
 test('an unreachable model is retried with backoff, and the model loaded before stays, with a Retry', async ({
   page,
@@ -244,28 +244,59 @@ test('an unreachable model is retried with backoff, and the model loaded before 
   await expect(assistantMessages(page).last()).toHaveAttribute('data-status', /complete|stopped/, { timeout: 30_000 });
 });
 
-test('a download cut once the weights were coming is retried, then the bundled model loads instead, with a Retry', async ({
+/** The Hub ids in Settings → Model (host and id), then Load. */
+async function loadHubModel(page: Page, id: string): Promise<void> {
+  const settings = await openSettings(page);
+  await settings.getByLabel('Model host').fill(HUB_ORIGIN);
+  await settings.getByLabel('Any Hub model id').fill(id);
+  await settings.getByRole('button', { name: 'Load this model (size unknown)' }).click();
+  await closeSettings(page);
+}
+
+/** The weight files of `repo` the mock Hub has served, a Range probe counted as a request. */
+async function weightRequests(repo: string): Promise<string[]> {
+  const response = await fetch(`${HUB_ORIGIN}/__requests?repo=${encodeURIComponent(repo)}`);
+  return ((await response.json()) as { paths: string[] }).paths.filter((p) => p.includes('.onnx'));
+}
+
+test('a download cut once the weights were coming is retried, then the model before is loaded again from this device, with a Retry', async ({
   page,
 }) => {
   await openApp(page);
+  const BEFORE = 'typewriter/demo-before-cut';
+  await loadHubModel(page, BEFORE);
+  await expect.poll(async () => (await modelState(page)).label).toBe(BEFORE);
+  await expectReady(page);
+  const before = await page.getByLabel('Model status').textContent();
+  const loadedAt = await loadedModelMs(page);
+  const fetchedBefore = await weightRequests(BEFORE);
+  expect(fetchedBefore.length).toBeGreaterThan(0);
+
   // The repo resolves and its small files arrive; every weight download fails as a lost connection would.
   await page.route(`${HUB_ORIGIN}/typewriter/demo-weights-cut/**/*.onnx`, (route) =>
     route.abort('internetdisconnected'),
   );
-  const settings = await openSettings(page);
-  await settings.getByLabel('Model host').fill(HUB_ORIGIN);
-  await settings.getByLabel('Any Hub model id').fill('typewriter/demo-weights-cut');
-  await settings.getByRole('button', { name: 'Load this model (size unknown)' }).click();
-  await closeSettings(page);
-
+  await loadHubModel(page, 'typewriter/demo-weights-cut');
   const loading = page.getByRole('region', { name: 'Model loading' });
   await expect(loading.getByRole('status')).toContainText(/attempt 3 of 3\)$/);
   const alert = page.getByRole('alert');
-  await expect(alert).toContainText('ModelFallback: typewriter/demo-weights-cut could not be downloaded');
-  await expect(alert).toContainText('even after 3 retries, so the bundled test model is loaded instead');
+  await expect(alert).toContainText(`Going back to ${BEFORE}.`);
+  await expect(alert).toContainText(/^NetworkError: /);
+  // The model before was let go for the new weights, so it is loaded again: from the cache, not the network.
   await expectReady(page);
+  await expect(page.getByLabel('Model status')).toHaveText(before ?? '');
+  expect(await modelState(page)).toMatchObject({ label: BEFORE, status: 'ready' });
+  expect(await loadedModelMs(page)).not.toBe(loadedAt);
+  expect(await weightRequests(BEFORE)).toEqual(fetchedBefore);
+
+  // Retry goes back to the model the person asked for; Cancel once its weights are coming returns again.
   await alert.getByRole('button', { name: 'Retry' }).click();
   await expect(loading).toContainText('Loading typewriter/demo-weights-cut');
+  await expect(loading.getByRole('status')).toContainText('(attempt 1 of 3)');
   await loading.getByRole('button', { name: 'Cancel' }).click();
-  await expect(loading).toHaveCount(0);
+  await expectReady(page);
+  expect(await modelState(page)).toMatchObject({ label: BEFORE, status: 'ready' });
+  expect(await weightRequests(BEFORE)).toEqual(fetchedBefore);
+  await send(page, 'Still there?');
+  await expect(assistantMessages(page).last()).toHaveAttribute('data-status', /complete|stopped/, { timeout: 30_000 });
 });

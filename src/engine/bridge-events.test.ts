@@ -61,6 +61,52 @@ describe('bridge without a store', () => {
     expect(answer).toMatchObject({ reason: 'length', text: 'Hello world.' });
   });
 
+  it('a load that fails after its weights began loads the model before it again: the outcome keeps it', async () => {
+    const corrupt = { source: { kind: 'hub' as const, id: 'org/corrupt' } };
+    const engine = new FakeEngine({ loadStepMs: 1, tokenIntervalMs: 1, corrupt: (s) => s === corrupt });
+    const { bridge, events, types } = observed(engine);
+    await bridge.load(HUB, 'Org');
+    events.length = 0;
+    const failed = await bridge.load(corrupt, 'Corrupt');
+    expect(failed).toMatchObject({
+      ok: false,
+      cancelled: false,
+      error: { name: 'IntegrityError' },
+      kept: { spec: HUB, label: 'Org', result: { modelId: 'org/model' } },
+    });
+    expect(types().filter((t) => t !== 'load-progress')).toEqual([
+      'load-started',
+      'load-failed',
+      'load-started',
+      'load-succeeded',
+    ]);
+    expect(events.find((e) => e.type === 'load-failed')).toMatchObject({
+      error: { name: 'IntegrityError', message: expect.stringMatching(/Going back to Org\.$/) },
+      kept: null,
+    });
+    // The reload keeps the failure on screen (dismissError false), and the engine holds the model before.
+    expect(events.filter((e) => e.type === 'load-started').at(-1)).toMatchObject({ spec: HUB, dismissError: false });
+    expect((await engine.status()).model?.modelId).toBe('org/model');
+    expect(engine.calls.filter((c) => c.method === 'load').map((c) => c.arg)).toEqual([HUB, corrupt, HUB]);
+  });
+
+  it('a load cancelled after its weights began loads the model before it again; a first load has none to go back to', async () => {
+    const engine = new FakeEngine({ loadStepMs: 5, tokenIntervalMs: 1 });
+    const { bridge, types } = observed(engine);
+    const first = bridge.load(HUB, 'Org');
+    await new Promise((r) => setTimeout(r, 8));
+    void bridge.stop();
+    expect(await first).toMatchObject({ ok: false, cancelled: true, kept: null });
+    expect(types().filter((t) => t !== 'load-progress')).toEqual(['load-started', 'load-cancelled']);
+
+    await bridge.load(HUB, 'Org');
+    const second = bridge.load(DEMO, 'Demo');
+    await new Promise((r) => setTimeout(r, 8));
+    void bridge.stop();
+    expect(await second).toMatchObject({ ok: false, cancelled: true, kept: { spec: HUB, label: 'Org' } });
+    expect((await engine.status()).model?.modelId).toBe('org/model');
+  });
+
   it('the newest load wins: the older resolves cancelled and emits nothing more', async () => {
     const { bridge, events } = observed(new FakeEngine({ loadStepMs: 5 }));
     const first = bridge.load(HUB, 'First');

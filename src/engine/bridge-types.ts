@@ -39,14 +39,17 @@ export interface GenerationOutcome {
   error: NamedError | null;
 }
 
-/** What `load` resolves to; it never rejects. `cancelled` is true after Stop/Cancel or when a newer load replaced it. */
-/** The model the engine still holds after a load that failed or was cancelled before its weights. */
+/**
+ * The model loaded after a load that failed or was cancelled: still held when the load ended before its weights,
+ * or loaded again (from the cache) when it ended after them.
+ */
 export interface KeptModel {
   spec: ModelSpec;
   label: string;
   result: LoadResult;
 }
 
+/** What `load` resolves to; it never rejects. `cancelled` is true after Stop/Cancel or when a newer load replaced it. */
 export type LoadOutcome =
   { ok: true; result: LoadResult } | { ok: false; error: NamedError; cancelled: boolean; kept?: KeptModel | null };
 

@@ -28,6 +28,8 @@ export interface FakeEngineOptions {
   loadFailures?: number;
   /** Specs whose files are not there: their load fails with ModelFileMissing before the weights, keeping the model. */
   missing?: (spec: ModelSpec) => boolean;
+  /** Specs whose weights are damaged: their load fails with IntegrityError once the model before was let go. */
+  corrupt?: (spec: ModelSpec) => boolean;
   /** Makes `generate()` reject with this named error. */
   generateError?: { name: string; message: string };
   statsEvery?: number;
@@ -113,6 +115,8 @@ export class FakeEngine implements EngineApi {
         const loaded = Math.min(total, (i + 1) * 500);
         onProgress?.({ phase, files: [], loaded, total, elapsedMs: (i + 1) * step });
       }
+      if (this.options.corrupt?.(spec))
+        throw named({ name: 'IntegrityError', message: 'onnx/model.onnx does not match its published sha256.' });
       const { loadError, loadFailures } = this.options;
       if (loadError && (loadFailures === undefined || this.loadAttempts++ < loadFailures)) throw named(loadError);
       this.model = {

@@ -120,17 +120,21 @@ export function createModelLoads(deps: ModelLoadsDeps) {
       const kept = previous?.result ? await stillLoaded({ ...previous, result: previous.result }) : null;
       if (replaced()) return superseded;
       held = kept;
+      // Past that point the engine had let the model before go for the new weights: it is loaded again (from this
+      // device's cache), so a failed or cancelled switch ends with the model it began with.
+      const restore = !kept && previous?.result ? previous : null;
       // After Cancel, whatever the engine reports (LoadCancelled, or a fetch's AbortError) is the cancel.
       if (named.name === 'LoadCancelled' || abort.signal.aborted) {
         emit({ type: 'load-cancelled', kept });
-        return { ok: false, error: { name: 'LoadCancelled', message: named.message }, cancelled: true, kept };
+        const error = { name: 'LoadCancelled', message: named.message };
+        return restoreAfter({ ok: false, error, cancelled: true, kept }, restore);
       }
-      // The bundled model stands in for an unreachable one only when there is no model left to use.
-      const fallback = isNetworkError(named) && !kept ? loadFallback?.(spec) : null;
+      // The bundled model stands in for an unreachable one only when there is no model to go back to.
+      const fallback = isNetworkError(named) && !kept && !restore ? loadFallback?.(spec) : null;
       if (!fallback) {
-        const shown = kept ? { ...named, message: `${named.message} Still using ${kept.label}.` } : named;
-        emit({ type: 'load-failed', spec, label, error: shown, kept });
-        return { ok: false, error: named, cancelled: false, kept };
+        const still = kept ? ` Still using ${kept.label}.` : restore ? ` Going back to ${restore.label}.` : '';
+        emit({ type: 'load-failed', spec, label, error: { ...named, message: named.message + still }, kept });
+        return restoreAfter({ ok: false, error: named, cancelled: false, kept }, restore);
       }
       emit({ type: 'load-failed', spec, label, error: fallbackNotice(label, named) });
       loadAbort = null;
@@ -138,6 +142,17 @@ export function createModelLoads(deps: ModelLoadsDeps) {
     } finally {
       if (loadAbort === abort) loadAbort = null;
     }
+  }
+
+  /** Loads `model` again after `failed`; the outcome is still the failure, with the model now kept. */
+  async function restoreAfter(
+    failed: Extract<LoadOutcome, { ok: false }>,
+    model: HeldModel | null,
+  ): Promise<LoadOutcome> {
+    if (!model) return failed;
+    loadAbort = null;
+    const back = await load(model.spec, model.label, false);
+    return back.ok ? { ...failed, kept: { spec: model.spec, label: model.label, result: back.result } } : failed;
   }
 
   return {
