@@ -63,4 +63,16 @@ describe('tool-call scanner (Qwen <tool_call> blocks)', () => {
     expect(parseToolCallJson('{"name": "f", "arguments": 3}', 'i')).toBeNull();
     expect(parseToolCallJson('[1]', 'i')).toBeNull();
   });
+
+  it("keeps a call's own id when it carries one that looks like an id, unique within the answer", () => {
+    expect(parseToolCallJson('{"name": "f", "id": "Ab3dE5gH9", "arguments": {}}', 'i')?.id).toBe('Ab3dE5gH9');
+    expect(parseToolCallJson('{"name": "f", "id": "not an id!", "arguments": {}}', 'i')?.id).toBe('i');
+    expect(parseToolCallJson('{"name": "f", "id": 7}', 'i')?.id).toBe('i');
+    const block = (id: string) => `<tool_call>\n{"name": "f", "id": "${id}", "arguments": {}}\n</tool_call>`;
+    expect(callsOf(scan([block('srv_1'), block('srv_1'), block('srv_2')])).map((c) => c.id)).toEqual([
+      'srv_1',
+      'call_1',
+      'srv_2',
+    ]);
+  });
 });

@@ -26,7 +26,10 @@ function partialTagAtEnd(text: string, tag: string): number {
   return 0;
 }
 
-/** `{"name": "...", "arguments": {...} | "..."}` → a call, else null. */
+/** A call's own id, when the text carries one (a remote server's, put back by RemoteRun): kept if it looks like one. */
+const OWN_ID = /^[\w.:-]{1,64}$/;
+
+/** `{"name": "...", "arguments": {...} | "...", "id"?: "..."}` → a call (with `id` unless it names its own), else null. */
 export function parseToolCallJson(json: string, id: string): ToolCallOut | null {
   let value: unknown;
   try {
@@ -35,10 +38,14 @@ export function parseToolCallJson(json: string, id: string): ToolCallOut | null 
     return null;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
-  const { name, arguments: args } = value as { name?: unknown; arguments?: unknown };
+  const { name, arguments: args, id: own } = value as { name?: unknown; arguments?: unknown; id?: unknown };
   if (typeof name !== 'string' || name.length === 0) return null;
   if (args !== undefined && (typeof args !== 'object' || args === null) && typeof args !== 'string') return null;
-  return { id, name, arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}) };
+  return {
+    id: typeof own === 'string' && OWN_ID.test(own) ? own : id,
+    name,
+    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+  };
 }
 
 export class ToolCallScanner {
@@ -47,6 +54,8 @@ export class ToolCallScanner {
   /** Whitespace between calls (or before the first one) is layout, not an answer: held until text follows. */
   private pendingSpace = '';
   private calls = 0;
+  /** Ids handed out so far: a call naming an id already used gets a fresh one, so ids stay unique per answer. */
+  private readonly ids = new Set<string>();
 
   constructor(private readonly newId: (index: number) => string) {}
 
@@ -64,8 +73,10 @@ export class ToolCallScanner {
         const body = this.buffer.slice(0, end);
         this.buffer = this.buffer.slice(end + CLOSE.length);
         this.inCall = false;
-        const call = parseToolCallJson(body.trim(), this.newId(this.calls));
+        const parsed = parseToolCallJson(body.trim(), this.newId(this.calls));
+        const call = parsed && this.ids.has(parsed.id) ? { ...parsed, id: this.newId(this.calls) } : parsed;
         if (call) {
+          this.ids.add(call.id);
           this.pendingSpace = '';
           this.calls += 1;
           out.push({ type: 'tool-call', call });

@@ -8,7 +8,7 @@ export type RemoteChunk =
    * A piece of a function call (`delta.tool_calls[i]`): servers send the id and name first, then the arguments
    * (a JSON string) in fragments; `index` tells parallel calls apart.
    */
-  | { type: 'tool-call'; index: number; name: string; arguments: string }
+  | { type: 'tool-call'; index: number; id: string; name: string; arguments: string }
   | { type: 'finish'; reason: string }
   | { type: 'usage'; promptTokens: number | null; completionTokens: number | null }
   /** An error object sent in place of a chunk, mid-stream. */
@@ -35,9 +35,8 @@ function toolCallPieces(calls: unknown): RemoteChunk[] {
   return calls.filter(isRecord).flatMap((call, position): RemoteChunk[] => {
     const fn = isRecord(call.function) ? call.function : {};
     const index = typeof call.index === 'number' && Number.isInteger(call.index) ? call.index : position;
-    const name = text(fn.name);
-    const args = text(fn.arguments);
-    return name || args || call.id !== undefined ? [{ type: 'tool-call', index, name, arguments: args }] : [];
+    const [id, name, args] = [text(call.id), text(fn.name), text(fn.arguments)];
+    return id || name || args ? [{ type: 'tool-call', index, id, name, arguments: args }] : [];
   });
 }
 

@@ -41,7 +41,7 @@ export class RemoteRun {
   private tokens = 0;
   private thinking = false;
   /** The function call being streamed (`delta.tool_calls`), put back in the text as `<tool_call>` (see `callPiece`). */
-  private call: { index: number; name: string; opened: boolean } | null = null;
+  private call: { index: number; id: string; name: string; opened: boolean } | null = null;
   private finish: string | null = null;
   private usage: { promptTokens: number | null; completionTokens: number | null } = {
     promptTokens: null,
@@ -202,16 +202,18 @@ export class RemoteRun {
   /**
    * Function calls a server sends apart are put back in the text in the Hermes form the page's OpenAI layer
    * reads from a local model (Qwen's templates), as reasoning is put back in `<think>`:
-   * `<tool_call>\n{"name": "f", "arguments": "<the server's arguments string>"}\n</tool_call>`. The arguments
-   * stay the exact string the server sent (JSON-escaped as they stream), so the API hands them back unchanged.
+   * `<tool_call>\n{"name": "f", "id": "<the server's id>", "arguments": "<its arguments string>"}\n</tool_call>`.
+   * The arguments stay the exact string the server sent (JSON-escaped as they stream), and the id its own (some
+   * servers check the ids of tool results, e.g. vLLM's Mistral parser), so the API hands both back unchanged.
    */
   private callPiece(chunk: Extract<RemoteChunk, { type: 'tool-call' }>): void {
     let piece = this.call && this.call.index !== chunk.index ? this.closeCall() : '';
     if (!this.call) {
       if (this.thinking) piece += '</think>';
       this.thinking = false;
-      this.call = { index: chunk.index, name: '', opened: false };
+      this.call = { index: chunk.index, id: '', name: '', opened: false };
     }
+    this.call.id += chunk.id;
     this.call.name += chunk.name;
     if (chunk.arguments) piece += this.openCall() + JSON.stringify(chunk.arguments).slice(1, -1);
     if (piece) this.token(piece);
@@ -221,7 +223,8 @@ export class RemoteRun {
   private openCall(): string {
     if (!this.call || this.call.opened) return '';
     this.call.opened = true;
-    return `<tool_call>\n{"name": ${JSON.stringify(this.call.name)}, "arguments": "`;
+    const id = this.call.id ? `"id": ${JSON.stringify(this.call.id)}, ` : '';
+    return `<tool_call>\n{"name": ${JSON.stringify(this.call.name)}, ${id}"arguments": "`;
   }
 
   /** Ends the call being streamed, if any: the text to add. */

@@ -78,8 +78,8 @@ describe("a remote server's function calls", () => {
       (m) => JSON.parse(m[1] ?? '') as unknown,
     );
     expect(blocks).toEqual([
-      { name: 'get_weather', arguments: ARGS_TEXT },
-      { name: 'get_time', arguments: '{}' },
+      { name: 'get_weather', id: 'call_srv_0', arguments: ARGS_TEXT },
+      { name: 'get_time', id: 'call_srv_1', arguments: '{}' },
     ]);
   });
 
@@ -94,7 +94,9 @@ describe("a remote server's function calls", () => {
       if (done || value.type === 'done' || value.type === 'error') throw new Error(`ended early: ${text}`);
       if (value.type === 'token') text += value.text;
     }
-    expect(text).toBe('<think>which tool?</think><tool_call>\n{"name": "get_weather", "arguments": "{\\"city\\": ');
+    expect(text).toBe(
+      '<think>which tool?</think><tool_call>\n{"name": "get_weather", "id": "call_srv_0", "arguments": "{\\"city\\": ',
+    );
     await engine.stop();
     let last: StreamEvent | undefined;
     for (;;) {
@@ -115,7 +117,7 @@ describe("a remote server's function calls", () => {
     const messages = [{ role: 'user' as const, content: 'Weather in Paris?' }];
 
     const stream = await client.chat.completions.create({ model: 'm1', messages, tools: TOOLS, stream: true });
-    const calls: { name: string; arguments: string }[] = [];
+    const calls: { id: string; name: string; arguments: string }[] = [];
     let finish: string | null = null;
     let content = '';
     for await (const chunk of stream) {
@@ -123,14 +125,16 @@ describe("a remote server's function calls", () => {
       content += choice?.delta.content ?? '';
       finish = choice?.finish_reason ?? finish;
       for (const call of choice?.delta.tool_calls ?? []) {
-        const slot = (calls[call.index] ??= { name: '', arguments: '' });
+        const slot = (calls[call.index] ??= { id: '', name: '', arguments: '' });
+        slot.id += call.id ?? '';
         slot.name += call.function?.name ?? '';
         slot.arguments += call.function?.arguments ?? '';
       }
     }
+    // The server's own ids, as it may check them on the results sent back.
     expect(calls).toEqual([
-      { name: 'get_weather', arguments: ARGS_TEXT },
-      { name: 'get_time', arguments: '{}' },
+      { id: 'call_srv_0', name: 'get_weather', arguments: ARGS_TEXT },
+      { id: 'call_srv_1', name: 'get_time', arguments: '{}' },
     ]);
     expect(finish).toBe('tool_calls');
     expect(content).toBe('');
@@ -139,9 +143,9 @@ describe("a remote server's function calls", () => {
     const message = whole.choices[0]?.message;
     expect(whole.choices[0]?.finish_reason).toBe('tool_calls');
     expect(message?.content ?? null).toBeNull();
-    expect(message?.tool_calls?.map((c) => (c.type === 'function' ? c.function : null))).toEqual([
-      { name: 'get_weather', arguments: ARGS_TEXT },
-      { name: 'get_time', arguments: '{}' },
+    expect(message?.tool_calls?.map((c) => (c.type === 'function' ? { id: c.id, ...c.function } : null))).toEqual([
+      { id: 'call_srv_0', name: 'get_weather', arguments: ARGS_TEXT },
+      { id: 'call_srv_1', name: 'get_time', arguments: '{}' },
     ]);
     // The server was asked with the tools, in OpenAI's form.
     expect(bodies[0]).toMatchObject({
