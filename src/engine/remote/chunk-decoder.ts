@@ -29,7 +29,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** `delta.tool_calls` as pieces, in order; entries without a usable index are skipped (no server sends them). */
+/** `delta.tool_calls` as pieces, in order; an entry without an integer `index` is taken by its place in the list. */
 function toolCallPieces(calls: unknown): RemoteChunk[] {
   if (!Array.isArray(calls)) return [];
   return calls.filter(isRecord).flatMap((call, position): RemoteChunk[] => {
